@@ -1,0 +1,58 @@
+import type { ObservableInput } from "rxjs";
+import { fromAbortable } from "./fromAbortable.js";
+
+/** What a child learns about the attempt it is asked to start. */
+export interface Attempt {
+  /** Position of the child in the input. */
+  readonly index: number;
+  /** The child's name. */
+  readonly name: string;
+  /** 1 for the first try, 2 for the first retry, and so on. */
+  readonly number: number;
+  /**
+   * Reports that the attempt's work settled after it had been stopped (a zombie result). The
+   * executor drops the value and counts it in `late_settlements`. {@link fromAbortable} calls it.
+   */
+  readonly late: (outcome: "value" | "error") => void;
+  /** Attaches timings (e.g. `{ startup_ms, work_ms }`) to the child's record. */
+  readonly reportTiming: (timing: Readonly<Record<string, number>>) => void;
+}
+
+/**
+ * A unit of work: subscribing to what `run` returns starts it, unsubscribing stops it. The first
+ * value is the child's result (later values are ignored); completing without a value gives
+ * `undefined`; an error fails the attempt.
+ */
+export interface Child<T> {
+  readonly name: string;
+  /** Free-form runtime label recorded in `execution_info.children[i].runtime`. */
+  readonly runtime?: string;
+  /** Called once per attempt. Must be lazy: work starts on subscription, not on this call. */
+  run(attempt: Attempt): ObservableInput<T>;
+}
+
+/**
+ * Makes a child from an async function. The function receives an AbortSignal that fires when the
+ * child is unsubscribed for any reason (timeout, fail-fast, global timeout, caller cancel), and
+ * never after it has settled.
+ *
+ * @param name - the child's name, used in errors and events.
+ * @param fn - the work; honour `signal` to really stop.
+ * @param runtime - optional runtime label for `execution_info`.
+ * @returns a child for {@link parallel} / {@link executeParallel}.
+ * @example
+ * ```ts
+ * const child = asyncChild("fetch-a", (signal) => fetch(url, { signal }).then((r) => r.json()));
+ * ```
+ */
+export function asyncChild<T>(
+  name: string,
+  fn: (signal: AbortSignal, attempt: Attempt) => PromiseLike<T> | T,
+  runtime?: string,
+): Child<T> {
+  return {
+    name,
+    ...(runtime === undefined ? {} : { runtime }),
+    run: (attempt) => fromAbortable((signal) => fn(signal, attempt), { onLate: attempt.late }),
+  };
+}

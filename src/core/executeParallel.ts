@@ -1,0 +1,75 @@
+import { type Observable, ReplaySubject } from "rxjs";
+import type { ParallelExecutionError } from "./errors.js";
+import type { ParallelEvent, ParallelResult } from "./events.js";
+import type { ChildrenInput } from "./internal/childFeed.js";
+import type { ExecutionOptionsInput } from "./options.js";
+import { parallel } from "./parallel.js";
+import type { RunOptions } from "./runOptions.js";
+
+/** A started run, seen two ways: as a stream of events and as a promise of the final result. */
+export interface ParallelExecution<T> {
+  /**
+   * The run's events. Hot: a subscriber gets the latest event (and so the latest snapshot) and
+   * everything after it; it completes after `finished`. Use `onEvent` to see every event from the start.
+   */
+  readonly events: Observable<ParallelEvent<T>>;
+  /** Resolves with the ordered result, rejects with a {@link ParallelExecutionError}. */
+  readonly result: Promise<ParallelResult<T>>;
+  /** Cancels the run (no-op once finished): the result rejects with reason `cancelled`. */
+  cancel(reason?: unknown): void;
+}
+
+/** {@link RunOptions} plus a synchronous listener that sees every event, from the first. */
+export interface ExecuteOptions<T> extends RunOptions {
+  readonly onEvent?: (event: ParallelEvent<T>) => void;
+}
+
+/**
+ * Starts a run now and returns its handle. The run is shared: the events and the result come
+ * from the same single execution, never from running the children twice.
+ *
+ * @param children - an array, any iterable or an Observable of children.
+ * @param options - execution options (see {@link parallel}).
+ * @param run - run options plus `onEvent`.
+ * @returns the {@link ParallelExecution}.
+ * @throws {InvalidOptionsError} synchronously, for invalid options.
+ * @example
+ * ```ts
+ * const execution = executeParallel(children, { max_concurrent: 3 }, { onEvent: (e) => render(e.info) });
+ * const { results, execution_info } = await execution.result;
+ * ```
+ */
+export function executeParallel<T>(children: ChildrenInput<T>, options?: ExecutionOptionsInput, run: ExecuteOptions<T> = {}): ParallelExecution<T> {
+  const controller = new AbortController();
+  const outer = run.signal;
+  const forwardAbort = () => controller.abort(outer?.reason);
+  const events$ = parallel(children, options, { ...run, signal: controller.signal });
+
+  const events = new ReplaySubject<ParallelEvent<T>>(1);
+  let settle!: { resolve: (r: ParallelResult<T>) => void; reject: (e: ParallelExecutionError<T>) => void };
+  const result = new Promise<ParallelResult<T>>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  // Someone who only watches the events must not get an unhandled rejection; awaiting still throws.
+  result.catch(() => undefined);
+
+  if (outer?.aborted) forwardAbort();
+  else outer?.addEventListener("abort", forwardAbort, { once: true });
+  events$.subscribe({
+    next: (event) => {
+      run.onEvent?.(event);
+      events.next(event);
+      if (event.type !== "finished") return;
+      outer?.removeEventListener("abort", forwardAbort);
+      if (event.outcome === "succeeded") settle.resolve(event.result);
+      else settle.reject(event.error);
+    },
+    complete: () => events.complete(),
+  });
+
+  return {
+    events: events.asObservable(),
+    result,
+    cancel: (reason?: unknown) => controller.abort(reason),
+  };
+}

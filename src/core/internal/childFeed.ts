@@ -1,0 +1,179 @@
+import { isObservable, Observable, type Subscriber, type Subscription } from "rxjs";
+import type { Child } from "../child.js";
+
+/** The children of a run: an array or any iterable (read lazily), or an Observable of children. */
+export type ChildrenInput<T> = Iterable<Child<T>> | Observable<Child<T>>;
+
+/** A child with its position in the input. */
+export interface IndexedChild<T> {
+  readonly index: number;
+  readonly child: Child<T>;
+}
+
+/** Pull interface over the two input kinds. */
+interface Source<T> {
+  /** The next child, `WAIT` when an Observable has nothing buffered yet, `DONE` at the end. */
+  next(): Child<T> | typeof WAIT | typeof DONE;
+  /** Everything not pulled yet (an iterable is read to its end), then releases the source. */
+  drain(): Child<T>[];
+}
+
+const WAIT = Symbol("wait");
+const DONE = Symbol("done");
+
+function iterableSource<T>(input: Iterable<Child<T>>): Source<T> {
+  const iterator = input[Symbol.iterator]();
+  let done = false;
+  return {
+    next() {
+      if (done) return DONE;
+      const step = iterator.next();
+      if (step.done) done = true;
+      return step.done ? DONE : step.value;
+    },
+    drain() {
+      const rest: Child<T>[] = [];
+      while (!done) {
+        const step = iterator.next();
+        if (step.done) done = true;
+        else rest.push(step.value);
+      }
+      return rest;
+    },
+  };
+}
+
+/**
+ * Buffers an Observable input in a queue with a moving head, so taking the next child is O(1)
+ * (an `Array.shift` per child is what makes a huge mergeMap buffer quadratic).
+ */
+function observableSource<T>(input: Observable<Child<T>>, onReady: () => void, onError: (error: unknown) => void): Source<T> & { subscription: Subscription } {
+  let queue: Child<T>[] = [];
+  let head = 0;
+  let complete = false;
+  const subscription = input.subscribe({
+    next(child) {
+      queue.push(child);
+      onReady();
+    },
+    error: onError,
+    complete() {
+      complete = true;
+      onReady();
+    },
+  });
+  const take = (): Child<T> | undefined => {
+    if (head === queue.length) return undefined;
+    const child = queue[head]!;
+    queue[head++] = undefined as never;
+    if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    return child;
+  };
+  return {
+    subscription,
+    next() {
+      const child = take();
+      if (child !== undefined) return child;
+      return complete ? DONE : WAIT;
+    },
+    drain() {
+      subscription.unsubscribe();
+      const rest = queue.slice(head);
+      queue = [];
+      head = 0;
+      return rest;
+    },
+  };
+}
+
+/**
+ * The window of a run. `offers` emits a child only while fewer than `slots` offered children are
+ * unreleased, so the merge downstream never has to buffer and the input is read no faster than
+ * children finish: a million-child iterable is never materialised. `release()` frees a slot.
+ *
+ * Pulling is trampolined: a child that finishes synchronously releases its slot while the pump is
+ * still running, and the pump's loop, not a nested call, offers the next child. Deep recursion
+ * cannot build up however many synchronous children follow each other.
+ */
+export class ChildFeed<T> {
+  private credits: number;
+  private pumping = false;
+  private stopped = false;
+  private nextIndex = 0;
+  private sink: Subscriber<IndexedChild<T>> | undefined;
+  private source: Source<T> | undefined;
+
+  /** Emits `{ index, child }` as slots allow; completes after the last child; errors if the input does. */
+  readonly offers: Observable<IndexedChild<T>>;
+
+  constructor(
+    private readonly input: ChildrenInput<T>,
+    slots: number,
+  ) {
+    this.credits = slots;
+    this.offers = new Observable<IndexedChild<T>>((subscriber) => {
+      this.sink = subscriber;
+      const fail = (error: unknown) => subscriber.error(error);
+      if (isObservable(this.input)) {
+        const source = observableSource(this.input, () => this.pump(), fail);
+        this.source = source;
+        subscriber.add(source.subscription);
+      } else {
+        try {
+          this.source = iterableSource(this.input);
+        } catch (error) {
+          fail(error);
+          return;
+        }
+      }
+      this.pump();
+    });
+  }
+
+  /** A slot was freed: offer the next child if there is one. */
+  release(): void {
+    this.credits++;
+    this.pump();
+  }
+
+  /**
+   * Stops offering and returns every child that was never offered, indexed. Iterables are read
+   * to their end (children are descriptors; nothing runs); an Observable input is unsubscribed,
+   * so children it had not emitted yet are not known.
+   */
+  stop(): IndexedChild<T>[] {
+    this.stopped = true;
+    let rest: Child<T>[] = [];
+    try {
+      rest = this.source?.drain() ?? [];
+    } catch {
+      // The input broke while being drained: what it had not produced cannot be counted.
+    }
+    return rest.map((child) => ({ index: this.nextIndex++, child }));
+  }
+
+  private pump(): void {
+    const sink = this.sink;
+    if (this.pumping || !sink || !this.source) return;
+    this.pumping = true;
+    try {
+      while (this.credits > 0 && !this.stopped && !sink.closed) {
+        const next = this.source.next();
+        if (next === WAIT) break;
+        if (next === DONE) {
+          sink.complete();
+          break;
+        }
+        this.credits--;
+        sink.next({ index: this.nextIndex++, child: next });
+      }
+    } catch (error) {
+      sink.error(error);
+    } finally {
+      this.pumping = false;
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import { asyncScheduler, interval, mergeMap, Subscription, timer, type Subscriber, type TeardownLogic } from "rxjs";
+import { ChildCancelledError, ChildTimeoutError, type FailureReason, ParallelExecutionError } from "../errors.js";
+import type { ChildEvent, ParallelEvent } from "../events.js";
+import type { ExecutionOptions } from "../options.js";
+import type { RunOptions } from "../runOptions.js";
+import { ChildFeed, type ChildrenInput, type IndexedChild } from "./childFeed.js";
+import { childPipeline, type ChildPolicy } from "./childPipeline.js";
+import { Ledger } from "./ledger.js";
+import { messageOf } from "./messageOf.js";
+
+/** Why a run is being stopped early. */
+interface StopCause {
+  readonly reason: FailureReason;
+  readonly message: string;
+  readonly cause: unknown;
+  readonly child?: { readonly index: number; readonly name: string };
+}
+
+/**
+ * Runs one execution into `subscriber`: the subscribe function behind {@link parallel}.
+ *
+ * The window is the {@link ChildFeed}: it offers a child only when a slot is free, and `mergeMap`
+ * subscribes each offered child at once (it never buffers, hence no concurrency argument).
+ * Every outcome goes through the {@link Ledger}, which lets each child settle once. Stopping
+ * (fail-fast, budget, global timeout, caller) marks running children cancelled, unsubscribes them
+ * (their AbortSignals fire), records never-started ones as cancelled, and only then emits the
+ * final event, so the last snapshot always balances.
+ */
+export function startRun<T>(
+  subscriber: Subscriber<ParallelEvent<T>>,
+  input: ChildrenInput<T>,
+  options: ExecutionOptions,
+  run: RunOptions,
+): TeardownLogic {
+  const scheduler = run.scheduler ?? asyncScheduler;
+  // performance.now() is monotonic; a scheduler's now() is what virtual time needs.
+  const now = run.scheduler ? () => scheduler.now() : () => performance.now();
+  const slots = options.strategy === "sequential" ? 1 : options.max_concurrent;
+  const ledger = new Ledger<T>(now, run.total ?? (Array.isArray(input) ? input.length : undefined));
+  const feed = new ChildFeed(input, slots);
+  const perChildEvents = (run.progress ?? "events") === "events";
+  const teardown = new Subscription();
+  const work = new Subscription();
+  teardown.add(work);
+  let finished = false;
+  let stopCause: StopCause | undefined;
+
+  const childEvent = (type: ChildEvent["type"], index: number, attempt: number, extra?: { error?: string; delay_ms?: number }) => {
+    if (perChildEvents && !finished) subscriber.next({ type, index, name: ledger.nameOf(index), attempt, ...extra, info: ledger.snapshot() });
+  };
+
+  const budgetExceeded = (): string | undefined => {
+    const budget = options.tolerated_failures;
+    if (budget === undefined) return undefined;
+    let allowed = budget;
+    if (typeof budget === "string") {
+      if (!ledger.totalKnown) return undefined;
+      allowed = Math.floor((ledger.total * Number.parseFloat(budget)) / 100);
+    }
+    if (ledger.failures <= (allowed as number)) return undefined;
+    return `Failure budget exceeded: ${ledger.failures} of ${ledger.total} children failed (tolerated_failures: ${budget})`;
+  };
+
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    teardown.unsubscribe();
+    ledger.markInputDone();
+    const info = ledger.finalInfo();
+    const results = ledger.results();
+    const errors = ledger.errors();
+    if (stopCause) {
+      const { message, reason, child, cause } = stopCause;
+      const error = new ParallelExecutionError<T>(message, reason, info, results, errors, child, { cause });
+      subscriber.next({ type: "finished", outcome: "failed", error, info });
+    } else {
+      subscriber.next({ type: "finished", outcome: "succeeded", info, result: { results, ...(errors.length ? { errors } : {}), execution_info: info } });
+    }
+    subscriber.complete();
+  };
+
+  const stop = (cause: StopCause) => {
+    if (finished || stopCause) return;
+    stopCause = cause;
+    const neverStarted = feed.stop();
+    for (const index of ledger.runningIndexes()) {
+      const error = new ChildCancelledError(ledger.nameOf(index), index, cause.message, true);
+      if (ledger.cancel(index, error)) childEvent("cancelled", index, ledger.attemptsOf(index), { error: error.message });
+    }
+    work.unsubscribe();
+    for (const { index, child } of neverStarted) {
+      ledger.register(index, child.name, child.runtime);
+      ledger.cancel(index, new ChildCancelledError(child.name, index, cause.message, false));
+    }
+    finish();
+  };
+
+  const onFailure = (index: number, error: unknown) => {
+    const status = error instanceof ChildTimeoutError ? "timed_out" : "failed";
+    if (!ledger.fail(index, error, status)) return;
+    const message = messageOf(error);
+    childEvent(status, index, ledger.attemptsOf(index), { error: message });
+    if (options.error_handling === "fail-fast") {
+      const name = ledger.nameOf(index);
+      stop({
+        reason: status === "timed_out" ? "child_timed_out" : "child_failed",
+        message: status === "timed_out" ? message : `Node ${name} failed: ${message}`,
+        cause: error,
+        child: { index, name },
+      });
+      return;
+    }
+    const exceeded = budgetExceeded();
+    if (exceeded) stop({ reason: "failure_budget_exceeded", message: exceeded, cause: error });
+  };
+
+  const policy: ChildPolicy = { timeoutMs: options.timeout, retry: options.retry, scheduler, random: run.random ?? Math.random };
+  const runChild = ({ index, child }: IndexedChild<T>) => {
+    ledger.register(index, child.name, child.runtime);
+    return childPipeline(index, child, policy, {
+      attemptStarted: (attempt) => {
+        ledger.attemptStarted(index);
+        childEvent("started", index, attempt);
+      },
+      retrying: (attempt, error, delayMs) => {
+        ledger.retryScheduled();
+        childEvent("retrying", index, attempt, { error: messageOf(error), delay_ms: delayMs });
+      },
+      late: (attempt) => {
+        if (finished) return;
+        ledger.lateSettlement();
+        childEvent("late", index, attempt);
+      },
+      reportTiming: (timing) => ledger.addTiming(index, timing),
+      succeeded: (value) => {
+        if (ledger.succeed(index, value)) childEvent("succeeded", index, ledger.attemptsOf(index));
+      },
+      failed: (error) => onFailure(index, error),
+      released: () => feed.release(),
+    });
+  };
+
+  if (options.global_timeout !== undefined) {
+    const ms = options.global_timeout;
+    teardown.add(
+      timer(ms, scheduler).subscribe(() =>
+        stop({ reason: "global_timeout", message: `Parallel execution timed out after ${ms}ms (global_timeout)`, cause: undefined }),
+      ),
+    );
+  }
+  const { signal, progress } = run;
+  if (signal) {
+    const onAbort = () =>
+      stop({
+        reason: "cancelled",
+        message: signal.reason === undefined ? "Parallel execution cancelled" : `Parallel execution cancelled: ${messageOf(signal.reason)}`,
+        cause: signal.reason,
+      });
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    teardown.add(() => signal.removeEventListener("abort", onAbort));
+  }
+  if (typeof progress === "object") {
+    teardown.add(interval(progress.sample_ms, scheduler).subscribe(() => subscriber.next({ type: "progress", info: ledger.snapshot() })));
+  }
+
+  // If the run ends while this subscribe is still on the stack, `work` is already closed and
+  // rxjs unsubscribes what is added to it at once.
+  work.add(
+    feed.offers.pipe(mergeMap(runChild)).subscribe({
+      complete: () => {
+        ledger.markInputDone();
+        const exceeded = budgetExceeded();
+        if (exceeded) stopCause = { reason: "failure_budget_exceeded", message: exceeded, cause: undefined };
+        finish();
+      },
+      error: (error: unknown) => stop({ reason: "input_error", message: `Could not read the list of children: ${messageOf(error)}`, cause: error }),
+    }),
+  );
+
+  return () => {
+    // The consumer unsubscribed: stop everything quietly (no final event, nobody is listening).
+    if (finished) return;
+    finished = true;
+    feed.stop();
+    teardown.unsubscribe();
+  };
+}
