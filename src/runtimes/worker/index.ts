@@ -1,0 +1,29 @@
+/**
+ * Worker-thread runtime: runs CPU-heavy JavaScript/TypeScript nodes in a piscina pool, with real
+ * cancellation (the thread is terminated) and typed, node-naming errors.
+ * See docs/worker-isolation.md.
+ *
+ * @module
+ */
+export {
+  WorkerPool,
+  type WorkerPoolStats,
+  type WorkerRunOptions,
+  type WorkerTask,
+  type WorkerTaskResult,
+} from "./WorkerPool.js";
+export {
+  parseWorkerPoolOptions,
+  workerPoolOptionsSchema,
+  type FilledWorkerPoolOptions,
+  type WorkerPoolOptions,
+} from "./WorkerPoolOptions.js";
+export { threadExecArgv } from "./threadExecArgv.js";
+export type { SerialisedError, WorkerTaskTiming } from "./protocol.js";
+export type { UncloneableValue } from "./thread/locate-uncloneable.mjs";
+export { WorkerRuntimeError } from "./errors/WorkerRuntimeError.js";
+export { WorkerNodeError, type WorkerNodeFailure } from "./errors/WorkerNodeError.js";
+export { WorkerCrashedError } from "./errors/WorkerCrashedError.js";
+export { WorkerTaskAbortedError } from "./errors/WorkerTaskAbortedError.js";
+export { WorkerCloneError, type CloneDirection } from "./errors/WorkerCloneError.js";
+export { WorkerPoolDestroyedError } from "./errors/WorkerPoolDestroyedError.js";
