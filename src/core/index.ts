@@ -24,6 +24,7 @@ export {
   type ExecutionOptions,
   type ExecutionOptionsInput,
   executionOptionsSchema,
+  failureBudgetSchema,
   parseExecutionOptions,
   type RetryPolicy,
   retryPolicySchema,

@@ -40,10 +40,8 @@ export const retryPolicySchema = z
 /** `tolerated_failures`: a count (`3`) or a share of the total (`"10%"`). */
 export const failureBudgetSchema = z.union([
   z.number().int({ error: "must be a whole number or a percentage string like \"10%\"" }).min(0, { error: "must be 0 or more" }),
-  z
-    .string()
-    .regex(/^\d{1,3}(\.\d+)?%$/, { error: "must be a whole number or a percentage string like \"10%\"" })
-    .refine((s) => Number.parseFloat(s) <= 100, { error: "must be a percentage between 0% and 100%" }),
+  // The pattern alone caps the percentage at 100, so the published JSON schema says the same.
+  z.string().regex(/^(100(\.0+)?|\d{1,2}(\.\d+)?)%$/, { error: "must be a whole number or a percentage from \"0%\" to \"100%\"" }),
 ]);
 
 /**
