@@ -1,0 +1,106 @@
+"""Starting, announcing and stopping the gRPC server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import threading
+from typing import NamedTuple
+
+import grpc
+
+from .invoke import Invoker
+from .loader import NodeRegistry
+from .service import NodeService, generic_handler
+
+READY_PREFIX = "BLOK_PYTHON_RUNTIME_READY"
+
+
+class ServerOptions(NamedTuple):
+    """Command-line settings of one runtime process."""
+
+    nodes_dir: str
+    host: str
+    port: int
+    max_threads: int
+    grace_seconds: float
+    max_message_bytes: int
+    exit_on_stdin_eof: bool
+
+
+class BindError(RuntimeError):
+    """The requested host/port could not be bound."""
+
+
+async def serve(options: ServerOptions, invoker: Invoker) -> None:
+    """Serve until SIGTERM/SIGINT (or stdin EOF when asked), then stop gracefully.
+
+    Prints ``BLOK_PYTHON_RUNTIME_READY <port>`` on stdout once the port is bound and serving; a
+    launcher waits for that line, which also carries the port chosen when ``port`` is 0.
+    """
+    service = NodeService(NodeRegistry(options.nodes_dir), invoker)
+    server = grpc.aio.server(
+        options=[
+            ("grpc.max_receive_message_length", options.max_message_bytes),
+            ("grpc.max_send_message_length", options.max_message_bytes),
+            # Clients may send keepalive pings while a long node runs: accept them instead of
+            # answering GOAWAY "too_many_pings", which would fail the running call.
+            ("grpc.http2.min_recv_ping_interval_without_data_ms", 1000),
+            ("grpc.http2.max_ping_strikes", 0),
+            ("grpc.keepalive_permit_without_calls", 1),
+        ]
+    )
+    server.add_generic_rpc_handlers((generic_handler(service),))
+    address = f"[{options.host}]:{options.port}" if ":" in options.host else f"{options.host}:{options.port}"
+    try:
+        port = server.add_insecure_port(address)
+    except RuntimeError as exc:
+        raise BindError(f"cannot listen on {address}: {exc}") from exc
+    if port == 0:
+        raise BindError(f"cannot listen on {address}")
+
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    if options.exit_on_stdin_eof:
+        _stop_on_stdin_eof(asyncio.get_running_loop(), stop)
+
+    await server.start()
+    print(f"{READY_PREFIX} {port}", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        # In-flight calls get the grace period to finish, then are cancelled (which signals
+        # their nodes through ctx.cancel_event / CancelledError).
+        await server.stop(options.grace_seconds)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+
+    def request_stop(signum: int) -> None:
+        if stop.is_set():
+            # A second signal means "now": skip the grace period and any stuck node.
+            os._exit(128 + signum)
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, request_stop, signum)
+
+
+def _stop_on_stdin_eof(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    # The launcher keeps our stdin as a pipe. The kernel closes its end when the launcher exits
+    # for any reason, SIGKILL included, so EOF here is a reliable "parent is gone" signal.
+    def watch() -> None:
+        try:
+            while os.read(sys.stdin.fileno(), 65536):
+                pass
+        except OSError:
+            pass
+        try:
+            loop.call_soon_threadsafe(stop.set)
+        except RuntimeError:
+            pass  # the loop is already closed: the server is stopping anyway
+
+    threading.Thread(target=watch, name="blok-stdin-watch", daemon=True).start()

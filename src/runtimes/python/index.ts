@@ -1,0 +1,36 @@
+/**
+ * Python children over Blok's gRPC protocol: the client, the bundled-runtime launcher, and the
+ * helpers that turn a Blok context and environment into a call.
+ */
+export { buildPythonContext, type PythonContext, type PythonContextSource, type PythonRequestSubset } from "./buildPythonContext.js";
+export {
+  PythonCallAbortedError,
+  PythonCallTimeoutError,
+  PythonInterpreterNotFoundError,
+  PythonNodeError,
+  PythonRuntimeError,
+  PythonRuntimeProtocolError,
+  PythonRuntimeStartError,
+  PythonRuntimeUnavailableError,
+  type PythonCandidateRejection,
+  type PythonNodeErrorDetails,
+  type PythonRuntimeStartFailure,
+} from "./errors.js";
+export { DEFAULT_PYTHON_CANDIDATES, findPythonInterpreter, type FindPythonInterpreterOptions } from "./findPythonInterpreter.js";
+export { openPythonRuntime, type OpenedPythonRuntime, type OpenPythonRuntimeOptions } from "./openPythonRuntime.js";
+export {
+  PythonRuntimeClient,
+  type PythonCallTiming,
+  type PythonExecuteRequest,
+  type PythonExecuteResult,
+  type PythonRuntimeClientOptions,
+} from "./PythonRuntimeClient.js";
+export { DEFAULT_PYTHON_RUNTIME_PORT, pythonRuntimeFromEnv, type PythonRuntimeAddress } from "./pythonRuntimeFromEnv.js";
+export {
+  PYTHON_RUNTIME_READY_PREFIX,
+  startPythonRuntime,
+  type PythonRuntimeExit,
+  type PythonRuntimeLogStream,
+  type PythonRuntimeProcess,
+  type StartPythonRuntimeOptions,
+} from "./startPythonRuntime.js";
