@@ -1,0 +1,11 @@
+export { createRegistry } from "./createRegistry.js";
+export { IfElse } from "./IfElse.js";
+export { InvalidWorkflowError } from "./InvalidWorkflowError.js";
+export { loadWorkflow } from "./loadWorkflow.js";
+export { type ResolveOptions, resolveStep, type StepResolver } from "./resolveStep.js";
+export { type ResolvedWorkflow, resolveWorkflow } from "./resolveWorkflow.js";
+export { type RunWorkflowOptions, runWorkflow, type WorkflowRun } from "./runWorkflow.js";
+export { UnknownNodeTypeError } from "./UnknownNodeTypeError.js";
+export { validateWorkflow } from "./validateWorkflow.js";
+export type { Workflow } from "./Workflow.js";
+export { WorkflowLoadError } from "./WorkflowLoadError.js";

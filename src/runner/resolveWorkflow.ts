@@ -1,0 +1,62 @@
+import type { ConfigContext, NodeBase, NodeConfig, Step } from "../blok/index.js";
+import { type ResolveOptions, resolveStep } from "./resolveStep.js";
+import { stepsOf } from "./validateWorkflow.js";
+import type { Workflow } from "./Workflow.js";
+
+/** A workflow ready to run: its top-level node instances and its resolved node-config map. */
+export type ResolvedWorkflow = {
+  /** The top-level steps as fresh node instances, in order. */
+  steps: NodeBase[];
+  /** The node-config map to use as `ctx.config`. */
+  nodes: ConfigContext;
+};
+
+/**
+ * Resolves a validated workflow like Blok's `Configuration.init` (blok-compat 1.5): every
+ * top-level step, then every node config, eagerly (all branches, whether or not they will run):
+ *
+ * - `steps` array → resolved into instances; **all other keys are kept** (stock Blok replaces
+ *   such a config with its raw keys and an empty `steps`, losing the children);
+ * - else `conditions` array → each condition's `steps` resolved; the config becomes
+ *   `{ conditions }` only, as in Blok (so `handle` receives the conditions);
+ * - else `try.steps` and `catch.steps` → both resolved; the config becomes `{ try, catch }` only;
+ * - else → a shallow copy of the raw config.
+ *
+ * A `mapper` key is left as raw JSON (Blok resolves it to an instance that nothing calls).
+ *
+ * @param workflow - a workflow that passed `validateWorkflow`.
+ * @param options - where nodes come from.
+ * @returns the step instances and the config map.
+ * @throws the first resolution error (see `resolveStep`), in document order.
+ */
+export async function resolveWorkflow(workflow: Workflow, options: ResolveOptions): Promise<ResolvedWorkflow> {
+  const resolveAll = async (steps: readonly unknown[]): Promise<NodeBase[]> => {
+    const nodes: NodeBase[] = [];
+    // Sequential so that the first failing step in document order is the one reported.
+    for (const step of steps) nodes.push(await resolveStep(step as Step, options));
+    return nodes;
+  };
+
+  const resolveConfig = async (config: NodeConfig): Promise<NodeConfig> => {
+    if (Array.isArray(config.steps)) return { ...config, steps: await resolveAll(config.steps) };
+    if (Array.isArray(config.conditions)) {
+      const conditions = [];
+      for (const condition of config.conditions) conditions.push({ ...condition, steps: await resolveAll(condition.steps) });
+      return { conditions };
+    }
+    const trySteps = stepsOf(config.try);
+    const catchSteps = stepsOf(config.catch);
+    if (trySteps && catchSteps) {
+      return {
+        try: { ...config.try, steps: await resolveAll(trySteps) },
+        catch: { ...config.catch, steps: await resolveAll(catchSteps) },
+      };
+    }
+    return { ...config };
+  };
+
+  const steps = await resolveAll(workflow.steps);
+  const nodes: ConfigContext = {};
+  for (const [name, config] of Object.entries(workflow.nodes ?? {})) nodes[name] = await resolveConfig(config);
+  return { steps, nodes };
+}

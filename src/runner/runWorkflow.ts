@@ -1,0 +1,85 @@
+import {
+  type Context,
+  createContext,
+  type EnvContext,
+  type LoggerContext,
+  type ParamsDictionary,
+  type ResponseContext,
+  Runner,
+} from "../blok/index.js";
+import { createRegistry } from "./createRegistry.js";
+import { loadWorkflow } from "./loadWorkflow.js";
+import type { ResolveOptions } from "./resolveStep.js";
+import { resolveWorkflow } from "./resolveWorkflow.js";
+import { validateWorkflow } from "./validateWorkflow.js";
+import type { Workflow } from "./Workflow.js";
+
+/** Options of {@link runWorkflow}. */
+export type RunWorkflowOptions = Partial<ResolveOptions> & {
+  /** `ctx.request.body`. */
+  body?: unknown;
+  headers?: ParamsDictionary;
+  query?: ParamsDictionary;
+  params?: ParamsDictionary;
+  method?: string;
+  /** `ctx.env`; `process.env` by default. */
+  env?: EnvContext;
+  /** Cancels the run: no step starts after it aborts, and nodes can watch `ctx.signal`. */
+  signal?: AbortSignal;
+  /** `ctx.logger`; a stdout `DefaultLogger` by default. */
+  logger?: LoggerContext;
+  /** `ctx.id`; a random UUID by default. */
+  id?: string;
+};
+
+/** The outcome of a successful run. */
+export type WorkflowRun = {
+  /** The context after the last step. */
+  ctx: Context;
+  /** `ctx.response`: `data` is what a Blok trigger would send back. */
+  response: ResponseContext;
+};
+
+/**
+ * Loads (when given a path), validates, resolves and runs a workflow, like one request through a
+ * Blok trigger: a fresh context with `request.body = body`, the resolved node configs as
+ * `ctx.config`, and the top-level steps run by {@link Runner}.
+ *
+ * @param workflowOrPath - a workflow document or the path of a `.json`/`.yaml`/`.yml` file.
+ * @param options - request parts, node sources (`registry` defaults to `createRegistry()`,
+ * `nodesDir` to `NODES_PATH`), environment, logger and cancellation.
+ * @returns the final context and response.
+ * @throws `WorkflowLoadError` / `InvalidWorkflowError` for a bad document; the resolution errors of
+ * `resolveStep` (unknown type or node, local load failures) before anything runs; a `GlobalError`
+ * (code and json kept) when a step fails.
+ * @example
+ * ```ts
+ * const { response } = await runWorkflow("workflows/demo.json", { body: { n: 2 }, nodesDir: "nodes" });
+ * console.log(response.data);
+ * ```
+ */
+export async function runWorkflow(workflowOrPath: Workflow | string, options: RunWorkflowOptions = {}): Promise<WorkflowRun> {
+  const fromFile = typeof workflowOrPath === "string";
+  const workflow = fromFile ? await loadWorkflow(workflowOrPath) : validateWorkflow(workflowOrPath, "<inline workflow>");
+  const { steps, nodes } = await resolveWorkflow(workflow, {
+    registry: options.registry ?? createRegistry(),
+    nodesDir: options.nodesDir,
+    resolvers: options.resolvers,
+  });
+  const ctx = createContext({
+    config: nodes,
+    body: options.body,
+    headers: options.headers,
+    query: options.query,
+    params: options.params,
+    method: options.method,
+    env: options.env,
+    workflowName: workflow.name,
+    workflowPath: fromFile ? workflowOrPath : undefined,
+    id: options.id,
+    logger: options.logger,
+    signal: options.signal,
+  });
+  await new Runner(steps).run(ctx);
+  return { ctx, response: ctx.response };
+}

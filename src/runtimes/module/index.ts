@@ -1,0 +1,2 @@
+export { NodeNotFoundError } from "./NodeNotFoundError.js";
+export { NodeRegistry } from "./NodeRegistry.js";
