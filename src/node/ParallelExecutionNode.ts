@@ -1,0 +1,88 @@
+import type { SchedulerLike } from "rxjs";
+import type { Context, NodeBlok, NodeBlokResponse } from "../blok/index.js";
+import { executeParallel, InvalidOptionsError, type ParallelEvent, ParallelExecutionError, type ParallelResult } from "../core/index.js";
+import { runFailure, setupFailure } from "./containerError.js";
+import type { ContainerConfig } from "./containerSchema.js";
+import { type BlokHost, defaultHost } from "./host.js";
+import { ChildResolutionError, type ChildResolver, planChildren } from "./planChildren.js";
+import { readContainerConfig } from "./readContainerConfig.js";
+
+/** What the container needs from the app it is registered in. */
+export interface ContainerDependencies {
+  /** Turns a child step into a runnable node (see `createChildResolver`). */
+  readonly resolveChild: ChildResolver;
+  /** Hears every event of every run of this container (a CLI progress bar, a log). */
+  readonly onEvent?: (step: string, event: ParallelEvent<unknown>) => void;
+  /** Timers for the runs; a TestScheduler in tests. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** What the container step outputs, as `ctx.response.data` and `ctx.vars[<step>]`. */
+export type ContainerOutput = ParallelResult<unknown>;
+
+function coreOptions({ execution }: ContainerConfig) {
+  const { isolation: _isolation, ...options } = execution;
+  return options;
+}
+
+/**
+ * Builds the parallel-execution container class on a host's Blok classes.
+ *
+ * The node is not a Blok flow node: a flow node must return steps and loses its errors in the
+ * stock runner, while this one produces data. `handle` validates its config, runs the children
+ * through the core executor, and returns `{ results, errors?, execution_info }` as its response
+ * data; it also stores that output in `ctx.vars[<its step name>]`, so the next step can read
+ * `js/ctx.vars['<step>'].results` with or without `set_var`. A failed run (fail-fast, global
+ * timeout, exceeded failure budget, cancellation) throws the host's GlobalError, which aborts the
+ * workflow even under `set_var`.
+ *
+ * @param deps - how to resolve children, and who hears the progress.
+ * @param host - the Blok classes to build on (default: this package's).
+ * @returns the node class; register one instance, e.g. under `parallel-execution`.
+ * @example
+ * ```ts
+ * const ParallelExecution = createParallelExecutionNode({ resolveChild });
+ * registry.addNode("parallel-execution", new ParallelExecution());
+ * ```
+ */
+export function createParallelExecutionNode(deps: ContainerDependencies, host: BlokHost = defaultHost): new () => NodeBlok<unknown> {
+  const Base = host.NodeBlok as abstract new () => NodeBlok<unknown>;
+  return class ParallelExecution extends Base {
+    constructor() {
+      super();
+      this.contentType = "application/json";
+    }
+
+    async handle(ctx: Context, inputs: unknown): Promise<NodeBlokResponse> {
+      const step = this.name;
+      let planned: Awaited<ReturnType<typeof planChildren>>;
+      let config: ContainerConfig;
+      try {
+        config = readContainerConfig(step, inputs, ctx.config[step]);
+        planned = await planChildren(step, config, ctx, deps.resolveChild, host);
+      } catch (error) {
+        if (error instanceof InvalidOptionsError || error instanceof ChildResolutionError) throw setupFailure(host, step, error);
+        throw error;
+      }
+      const onEvent = deps.onEvent;
+      const execution = executeParallel(planned.children, coreOptions(config), {
+        total: planned.total,
+        progress: onEvent ? "events" : "none",
+        ...(onEvent ? { onEvent: (event: ParallelEvent<unknown>) => onEvent(step, event) } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+      });
+      let output: ContainerOutput;
+      try {
+        output = await execution.result;
+      } catch (error) {
+        if (error instanceof ParallelExecutionError) throw runFailure(host, step, error);
+        throw error;
+      }
+      this.setVar(ctx, { [step]: output });
+      const response = new host.NodeBlokResponse();
+      response.setSuccess(output as never);
+      return response;
+    }
+  };
+}

@@ -1,0 +1,67 @@
+import type { Context } from "../../blok/index.js";
+import type { CowSpace } from "./copyOnWrite.js";
+
+/** What makes one child's context its own. */
+export interface ChildContextOptions {
+  /** The child's step name; its config entry is guaranteed to exist (`{}` when the workflow has none). */
+  readonly stepName: string;
+  /** Aborts when the child is timed out or cancelled. */
+  readonly signal: AbortSignal;
+  /** Map mode: the item or batch, and its position. */
+  readonly item?: unknown;
+  readonly index?: number;
+}
+
+// Shared by reference: services, not data. `env` is process.env and read-only in Blok.
+const SHARED = new Set<PropertyKey>(["logger", "eventLogger", "env", "signal", "item", "index"]);
+const REQUEST_FIELDS = ["body", "headers", "params", "query", "method", "url", "path", "baseUrl", "cookies"] as const;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A live request (Express's IncomingMessage) is a class instance a view cannot wrap; children get
+ * a plain object with the fields Blok nodes read, each behind a view.
+ */
+function isolateRequest(request: unknown, space: CowSpace): unknown {
+  if (request === undefined || request === null || isPlainObject(request)) return space.view(request);
+  const source = request as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const field of REQUEST_FIELDS) if (field in source) copy[field] = source[field];
+  return space.view(copy);
+}
+
+/**
+ * Builds a child's context from its parent's: every data field (`request`, `response`, `vars`,
+ * `config`, `error`, `func`, and whatever else a host put there) is a copy-on-write view in the
+ * child's own {@link CowSpace}, so nothing the child writes, at any depth, reaches the parent or a
+ * sibling, and nothing is copied until the child writes it. Services (`logger`, `env`) are
+ * shared. `signal`, `item` and `index` are this child's. Property attributes are kept (Blok
+ * defines `env` read-only).
+ *
+ * @param parent - the container's context, as it was when the container started.
+ * @param space - the child's private space.
+ * @param options - the child's name, signal and map-mode item.
+ * @returns the child's context.
+ */
+export function isolateContext(parent: Context, space: CowSpace, options: ChildContextOptions): Context {
+  const child = {} as Context;
+  for (const key of Reflect.ownKeys(parent)) {
+    if (key === "signal" || key === "item" || key === "index") continue;
+    const descriptor = Reflect.getOwnPropertyDescriptor(parent, key)!;
+    if ("value" in descriptor && !SHARED.has(key)) {
+      descriptor.value = key === "request" ? isolateRequest(descriptor.value, space) : space.view(descriptor.value);
+    }
+    Reflect.defineProperty(child, key, descriptor);
+  }
+  child.config ??= {};
+  // Blok fails with a TypeError on a step without config; a child without one simply has no inputs.
+  child.config[options.stepName] ??= {};
+  child.signal = options.signal;
+  if ("item" in options) child.item = space.view(options.item);
+  if (options.index !== undefined) child.index = options.index;
+  return child;
+}

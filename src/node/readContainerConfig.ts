@@ -1,0 +1,64 @@
+import { InvalidOptionsError, type OptionIssue } from "../core/index.js";
+import { type ContainerConfig, containerConfigSchema } from "./containerSchema.js";
+
+const CONTAINER_KEYS = ["execution", "nodes", "map"] as const;
+
+function pickContainerKeys(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const source = value as Record<string, unknown>;
+  const picked: Record<string, unknown> = {};
+  for (const key of CONTAINER_KEYS) if (key in source) picked[key] = source[key];
+  return Object.keys(picked).length > 0 ? picked : undefined;
+}
+
+/**
+ * Finds and validates a container's config. It may sit under `inputs` (where Blok maps and
+ * passes it to `handle`) or, as in the seed task, at the top of the step's node config
+ * (`nodes[<step>].execution / .nodes / .map`); not both.
+ *
+ * @param stepName - the container's step name, for messages.
+ * @param inputs - what `handle` received.
+ * @param nodeConfig - `ctx.config[stepName]`.
+ * @returns the filled config.
+ * @throws {InvalidOptionsError} naming each field, rule and value.
+ */
+export function readContainerConfig(stepName: string, inputs: unknown, nodeConfig: unknown): ContainerConfig {
+  const subject = `parallel-execution config of step '${stepName}'`;
+  const fromInputs = pickContainerKeys(inputs);
+  const fromTop = pickContainerKeys(nodeConfig);
+  if (fromInputs && fromTop) {
+    throw new InvalidOptionsError(subject, [
+      { path: "", rule: 'is declared both under "inputs" and at the top of the node config; keep one', received: Object.keys(fromTop).join(", ") },
+    ]);
+  }
+  // Everything under `inputs` belongs to the container, so unknown keys there are reported.
+  const raw = fromInputs ? inputs : fromTop;
+  if (raw === undefined) {
+    throw new InvalidOptionsError(subject, [
+      { path: "", rule: 'needs "nodes" (a list of children) or "map" (map / batch mode), with optional "execution", under "inputs" or at the top of the node config', received: "nothing" },
+    ]);
+  }
+  const parsed = containerConfigSchema.safeParse(raw);
+  if (!parsed.success) throw InvalidOptionsError.fromZod(parsed.error, raw, subject);
+  const issues = semanticIssues(stepName, parsed.data);
+  if (issues.length > 0) throw new InvalidOptionsError(subject, issues);
+  return parsed.data;
+}
+
+/** Rules a JSON schema cannot state: unique child names, isolation only where it means something. */
+function semanticIssues(stepName: string, config: ContainerConfig): OptionIssue[] {
+  const issues: OptionIssue[] = [];
+  const descriptors = config.nodes ?? (config.map ? [config.map.node] : []);
+  const prefix = config.nodes ? "nodes" : "map.node";
+  const seen = new Set<string>();
+  descriptors.forEach((child, i) => {
+    const at = config.nodes ? `${prefix}[${i}]` : prefix;
+    if (child.name === stepName) issues.push({ path: `${at}.name`, rule: "must differ from the container's own step name", received: JSON.stringify(child.name) });
+    if (seen.has(child.name)) issues.push({ path: `${at}.name`, rule: "must be unique among the children (it keys the child's config)", received: JSON.stringify(child.name) });
+    seen.add(child.name);
+    if (child.isolation !== undefined && child.type !== "local") {
+      issues.push({ path: `${at}.isolation`, rule: 'applies to "local" children only', received: JSON.stringify(child.isolation) });
+    }
+  });
+  return issues;
+}
