@@ -212,6 +212,8 @@ export class WorkerPool {
   }
 
   async #shutDown(): Promise<void> {
+    // Replacements piscina started after a crash or an abort may not have reported ready yet.
+    this.#trackThreads();
     await this.#piscina.destroy();
     // Threads terminated earlier (aborts, crashes) are no longer piscina's; wait for them too.
     await Promise.all(this.#live.values());

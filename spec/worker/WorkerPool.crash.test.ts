@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { WorkerCrashedError, WorkerPool } from "../../src/runtimes/worker/index.js";
+import { chunkStatsNode, fixture } from "./fixture.js";
+
+let pool: WorkerPool;
+afterEach(() => pool.destroy());
+
+const crash = (mode: string) =>
+  pool.run({ modulePath: fixture("crashing-node.mjs"), name: `crash-${mode}`, ctx: {}, inputs: { mode } });
+const stats = (rounds: number) =>
+  pool.run({ modulePath: chunkStatsNode, name: "stats", ctx: {}, inputs: { values: [1, 2, 3, 4], rounds } });
+
+describe("WorkerPool.run() thread crashes", () => {
+  it("WorkerPool.run() fails only the task whose node calls process.exit; the sibling thread finishes", async () => {
+    pool = new WorkerPool({ maxThreads: 2, minThreads: 2 });
+    const [crashed, sibling] = await Promise.allSettled([crash("exit"), stats(200_000)]);
+
+    expect(crashed.status).toBe("rejected");
+    const error = (crashed as PromiseRejectedResult).reason as WorkerCrashedError;
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(error).toMatchObject({ name: "WorkerCrashedError", nodeName: "crash-exit", runtime: "worker" });
+    expect(error.message).toBe('Worker thread running node "crash-exit" crashed: worker exited with code: 3');
+    expect(sibling).toMatchObject({ status: "fulfilled", value: { data: { count: 4 } } });
+
+    // The dead thread is gone and replaced (minThreads: 2), and the pool keeps serving.
+    await expect.poll(() => pool.stats(), { interval: 5, timeout: 2_000 }).toMatchObject({ terminated: 1, threads: 2 });
+    await expect(stats(1)).resolves.toMatchObject({ data: { count: 4 } });
+    expect(pool.stats()).toMatchObject({ crashed: 1, completed: 2, failed: 0 });
+  });
+
+  it("WorkerPool.run() reports an error escaping from a node's timer as a crash of that node, with the error as cause", async () => {
+    pool = new WorkerPool({ maxThreads: 1 });
+    const error = (await crash("timer").catch((e: unknown) => e)) as WorkerCrashedError;
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(error.message).toBe('Worker thread running node "crash-timer" crashed: escaped from a timer');
+    expect(error.cause).toMatchObject({ name: "RangeError", code: "E_TIMER" });
+    await expect(stats(1)).resolves.toMatchObject({ data: { count: 4 } });
+  });
+
+  it("WorkerPool.run() turns a node running out of heap into a crash of its thread only (maxHeapMb)", async () => {
+    pool = new WorkerPool({ maxThreads: 1, maxHeapMb: 32 });
+    const error = (await crash("oom").catch((e: unknown) => e)) as WorkerCrashedError;
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(error.cause).toMatchObject({ code: "ERR_WORKER_OUT_OF_MEMORY" });
+    await expect(stats(1)).resolves.toMatchObject({ data: { count: 4 } });
+  });
+
+  it("WorkerPool.run() does not blame the next task for a timer a finished node left behind", async () => {
+    pool = new WorkerPool({ maxThreads: 1 });
+    await expect(crash("orphan-timer")).resolves.toMatchObject({ data: "settled" });
+    // The leftover timer kills the idle thread; no task was running, so none fails.
+    await expect.poll(() => pool.stats(), { interval: 5, timeout: 2_000 }).toMatchObject({ orphanErrors: 1, terminated: 1 });
+    await expect(stats(1)).resolves.toMatchObject({ data: { count: 4 } });
+    expect(pool.stats()).toMatchObject({ crashed: 0, completed: 2 });
+  });
+});
