@@ -11,6 +11,8 @@ from typing import List, Optional
 from .invoke import Invoker
 from .server import BindError, ServerOptions, serve
 
+THREAD_DRAIN_SECONDS = 1.0
+
 
 def parse_args(argv: Optional[List[str]] = None) -> ServerOptions:
     parser = argparse.ArgumentParser(
@@ -72,7 +74,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     except BindError as exc:
         print(f"blok_runtime: {exc}", file=sys.stderr, flush=True)
         return 2
-    stuck = invoker.shutdown(options.grace_seconds)
+    # The grace period is over and every call was cancelled: sync nodes that poll ctx.cancelled
+    # return within moments, so a short wait separates them from nodes that ignore it.
+    stuck = invoker.shutdown(THREAD_DRAIN_SECONDS)
     if stuck:
         # Joining those threads (what a normal interpreter exit does) could wait forever.
         print(
