@@ -1,4 +1,4 @@
-import { asyncScheduler, interval, mergeMap, Subscription, timer, type Subscriber, type TeardownLogic } from "rxjs";
+import { asyncScheduler, interval, mergeMap, Subscription, tap, timer, type Subscriber, type TeardownLogic } from "rxjs";
 import { ChildCancelledError, ChildTimeoutError, type FailureReason, ParallelExecutionError } from "../errors.js";
 import type { ChildEvent, ParallelEvent } from "../events.js";
 import type { ExecutionOptions } from "../options.js";
@@ -169,8 +169,17 @@ export function startRun<T>(
 
   // If the run ends while this subscribe is still on the stack, `work` is already closed and
   // rxjs unsubscribes what is added to it at once.
+  // The feed completes once the input is exhausted, which can be long before the last children
+  // finish. From then on the total is exact, so a percentage budget that could not be checked
+  // while the size of an iterator or Observable input was unknown is checked now, and on every
+  // later failure (without this, such a run only failed after every child had finished).
+  const inputDone = () => {
+    ledger.markInputDone();
+    const exceeded = budgetExceeded();
+    if (exceeded) stop({ reason: "failure_budget_exceeded", message: exceeded, cause: undefined });
+  };
   work.add(
-    feed.offers.pipe(mergeMap(runChild)).subscribe({
+    feed.offers.pipe(tap({ complete: inputDone }), mergeMap(runChild)).subscribe({
       complete: () => {
         ledger.markInputDone();
         const exceeded = budgetExceeded();
