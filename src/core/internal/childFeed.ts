@@ -148,6 +148,10 @@ export class ChildFeed<T> {
     this.stopped = true;
     let rest: Child<T>[] = [];
     try {
+      // Stopped before `offers` was ever subscribed (the run's signal was already aborted): an
+      // iterable's children are still this run's children and must be reported as not started,
+      // or the run would claim `total: 0` and return `results: []` for a non-empty input.
+      if (!this.source && !isObservable(this.input)) this.source = iterableSource(this.input);
       rest = this.source?.drain() ?? [];
     } catch {
       // The input broke while being drained: what it had not produced cannot be counted.
