@@ -48,11 +48,6 @@ async def serve(options: ServerOptions, invoker: Invoker) -> None:
             # gRPC sets SO_REUSEPORT by default, which lets a second server silently share a busy
             # port (and split the calls); a port conflict must be an error instead.
             ("grpc.so_reuseport", 0),
-            # Clients may send keepalive pings while a long node runs: accept them instead of
-            # answering GOAWAY "too_many_pings", which would fail the running call.
-            ("grpc.http2.min_recv_ping_interval_without_data_ms", 1000),
-            ("grpc.http2.max_ping_strikes", 0),
-            ("grpc.keepalive_permit_without_calls", 1),
         ]
     )
     server.add_generic_rpc_handlers((generic_handler(service),))

@@ -9,7 +9,7 @@ import {
 } from "./errors.js";
 import { decodeNodeResponse, encodeNodeRequest } from "./nodeMessage.js";
 import { readNodeErrorReply, readNodeMs } from "./nodeErrorReply.js";
-import { executeNodeMethod, type NodeResponseMessage } from "./nodeServiceMethod.js";
+import { executeNodeMethod, type NodeRequestMessage, type NodeResponseMessage } from "./nodeServiceMethod.js";
 
 /** Options of {@link PythonRuntimeClient}. */
 export interface PythonRuntimeClientOptions {
@@ -115,7 +115,7 @@ export class PythonRuntimeClient {
     if (timeoutMs !== undefined && !(timeoutMs > 0)) {
       return Promise.reject(new RangeError(`Cannot call Python node '${node}' as 'timeoutMs' must be positive: received ${timeoutMs}`));
     }
-    let message;
+    let message: NodeRequestMessage;
     try {
       message = encodeNodeRequest(node, request.context);
     } catch (error) {
