@@ -15,14 +15,16 @@ export interface ContainerDependencies {
   readonly onEvent?: (step: string, event: ParallelEvent<unknown>) => void;
   /** Timers for the runs; a TestScheduler in tests. */
   readonly scheduler?: SchedulerLike;
+  /** Forces every run to `sequential`, whatever the workflow says (debugging, speed-up baselines). */
+  readonly forceSequential?: boolean;
 }
 
 /** What the container step outputs, as `ctx.response.data` and `ctx.vars[<step>]`. */
 export type ContainerOutput = ParallelResult<unknown>;
 
-function coreOptions({ execution }: ContainerConfig) {
+function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | undefined) {
   const { isolation: _isolation, ...options } = execution;
-  return options;
+  return forceSequential ? { ...options, strategy: "sequential" as const } : options;
 }
 
 /**
@@ -65,7 +67,7 @@ export function createParallelExecutionNode(deps: ContainerDependencies, host: B
         throw error;
       }
       const onEvent = deps.onEvent;
-      const execution = executeParallel(planned.children, coreOptions(config), {
+      const execution = executeParallel(planned.children, coreOptions(config, deps.forceSequential), {
         total: planned.total,
         progress: onEvent ? "events" : "none",
         ...(onEvent ? { onEvent: (event: ParallelEvent<unknown>) => onEvent(step, event) } : {}),

@@ -1,0 +1,27 @@
+import { errorParagraph } from "./formatError.js";
+import { parseArgs, USAGE, UsageError } from "./parseArgs.js";
+import { createPlugins } from "./createPlugins.js";
+import { type CliIO, runCommand } from "./runCommand.js";
+
+/**
+ * The `blok-parallel` entry point.
+ *
+ * @param argv - arguments after the script name.
+ * @param io - where to write (the process streams by default).
+ * @returns the exit code.
+ */
+export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let command;
+  try {
+    command = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`${errorParagraph(error, false)}\n${USAGE}`);
+    return 2;
+  }
+  if (command.command === "help") {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  return runCommand(command, io, createPlugins);
+}

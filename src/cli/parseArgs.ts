@@ -1,0 +1,107 @@
+import { parseArgs as parseNodeArgs } from "node:util";
+
+/** A bad command line: the message says which option and why. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export type ProgressStyle = "auto" | "bar" | "ndjson" | "none";
+
+/** `blok-parallel run ...` */
+export interface RunCommand {
+  readonly command: "run";
+  readonly workflow: string;
+  /** Raw `--body` value: JSON text, or `@file`. */
+  readonly body: string | undefined;
+  readonly nodesDir: string | undefined;
+  readonly pythonNodesDir: string | undefined;
+  readonly python: string | undefined;
+  readonly workers: number | undefined;
+  readonly progress: ProgressStyle;
+  readonly strategy: "sequential" | undefined;
+  readonly compareSequential: boolean;
+  readonly debug: boolean;
+}
+
+export interface HelpCommand {
+  readonly command: "help";
+}
+
+export const USAGE = `Usage: blok-parallel run <workflow-file> [options]
+
+Runs a Blok workflow (JSON or YAML). stdout carries only the final response data as one JSON
+document; progress goes to stderr.
+
+Options:
+  --body <json>|@<file>        request body (ctx.request.body)
+  --nodes <dir>                directory of local nodes (default: $NODES_PATH)
+  --python-nodes <dir>         directory of Python nodes; starts the bundled Python runtime
+                               unless RUNTIME_PYTHON3_HOST is set (default: $PYTHON_NODES_PATH)
+  --python <interpreter>       Python interpreter with grpc (default: $BLOK_PYTHON, auto-detected)
+  --workers <n>                worker threads for isolation "worker" (default: one per core)
+  --progress auto|bar|ndjson|none
+                               live bar on a TTY (auto), NDJSON events, or nothing (default: auto)
+  --strategy sequential        run every parallel-execution step sequentially (debugging)
+  --compare-sequential         run twice (as written, then sequential) and report the speed-up
+  --debug                      print stack traces
+  -h, --help                   this text
+`;
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1 (received "${value}")`);
+  return n;
+}
+
+/**
+ * Parses the command line (without `node` and the script).
+ *
+ * @throws {UsageError} naming the offending option.
+ */
+export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
+  let parsed;
+  try {
+    parsed = parseNodeArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        body: { type: "string" },
+        nodes: { type: "string" },
+        "python-nodes": { type: "string" },
+        python: { type: "string" },
+        workers: { type: "string" },
+        progress: { type: "string", default: "auto" },
+        strategy: { type: "string" },
+        "compare-sequential": { type: "boolean", default: false },
+        debug: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) return { command: "help" };
+  const [command, workflow, ...rest] = positionals;
+  if (command !== "run") throw new UsageError(`Unknown command "${command}" (expected "run")`);
+  if (!workflow) throw new UsageError("run needs a workflow file: blok-parallel run <workflow-file>");
+  if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}"`);
+  const progress = values.progress as string;
+  if (!["auto", "bar", "ndjson", "none"].includes(progress)) throw new UsageError(`--progress must be auto, bar, ndjson or none (received "${progress}")`);
+  if (values.strategy !== undefined && values.strategy !== "sequential") throw new UsageError(`--strategy only accepts "sequential" (received "${values.strategy}")`);
+  return {
+    command: "run",
+    workflow,
+    body: values.body,
+    nodesDir: values.nodes ?? process.env.NODES_PATH,
+    pythonNodesDir: values["python-nodes"] ?? process.env.PYTHON_NODES_PATH,
+    python: values.python,
+    workers: positiveInt("workers", values.workers),
+    progress: progress as ProgressStyle,
+    strategy: values.strategy as "sequential" | undefined,
+    compareSequential: values["compare-sequential"] ?? false,
+    debug: values.debug ?? false,
+  };
+}
