@@ -19,8 +19,12 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
+  // JSON would print NaN and Infinity as "null", which names the wrong value.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   try {
-    const text = JSON.stringify(value);
+    const text = JSON.stringify(value) as string | undefined;
+    // Functions and symbols have no JSON form.
+    if (text === undefined) return typeof value;
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
   } catch {
     return typeof value;

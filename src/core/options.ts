@@ -21,6 +21,13 @@ const timerMs = () =>
     .min(1, { error: "must be at least 1 ms" })
     .max(EXECUTION_LIMITS.maxTimerMs, { error: `must be at most ${EXECUTION_LIMITS.maxTimerMs} ms` });
 
+const delayMs = () =>
+  z
+    .number()
+    .int({ error: "must be a whole number of milliseconds" })
+    .min(0, { error: "must be 0 or more" })
+    .max(EXECUTION_LIMITS.maxTimerMs, { error: `must be at most ${EXECUTION_LIMITS.maxTimerMs} ms` });
+
 /** Per-child retry policy. Each retry is a fresh subscription to the child (a fresh attempt). */
 export const retryPolicySchema = z
   .object({
@@ -30,19 +37,26 @@ export const retryPolicySchema = z
       .min(1, { error: "must be at least 1 (the first try counts)" })
       .max(EXECUTION_LIMITS.maxAttempts, { error: `must be at most ${EXECUTION_LIMITS.maxAttempts}` })
       .default(1),
-    delay_ms: z.number().int().min(0, { error: "must be 0 or more" }).max(EXECUTION_LIMITS.maxTimerMs).default(100),
-    backoff_factor: z.number().min(1, { error: "must be at least 1" }).max(100).default(2),
-    max_delay_ms: z.number().int().min(0).max(EXECUTION_LIMITS.maxTimerMs).default(30_000),
+    // Every bound carries its own rule text: zod's defaults ("Invalid input: expected int,
+    // received number", "Too big: expected number to be <=100") do not read like the others.
+    delay_ms: delayMs().default(100),
+    backoff_factor: z.number().min(1, { error: "must be at least 1" }).max(100, { error: "must be at most 100" }).default(2),
+    max_delay_ms: delayMs().default(30_000),
     jitter: z.number().min(0, { error: "must be between 0 and 1" }).max(1, { error: "must be between 0 and 1" }).default(0),
   })
   .strict();
 
 /** `tolerated_failures`: a count (`3`) or a share of the total (`"10%"`). */
-export const failureBudgetSchema = z.union([
-  z.number().int({ error: "must be a whole number or a percentage string like \"10%\"" }).min(0, { error: "must be 0 or more" }),
-  // The pattern alone caps the percentage at 100, so the published JSON schema says the same.
-  z.string().regex(/^(100(\.0+)?|\d{1,2}(\.\d+)?)%$/, { error: "must be a whole number or a percentage from \"0%\" to \"100%\"" }),
-]);
+const budgetRule = 'must be a whole number or a percentage from "0%" to "100%"';
+export const failureBudgetSchema = z.union(
+  [
+    z.number().int({ error: budgetRule }).min(0, { error: "must be 0 or more" }),
+    // The pattern alone caps the percentage at 100, so the published JSON schema says the same.
+    z.string().regex(/^(100(\.0+)?|\d{1,2}(\.\d+)?)%$/, { error: budgetRule }),
+  ],
+  // When no branch fits by type (1.5, true, null), zod's own union message is a bare "Invalid input".
+  { error: budgetRule },
+);
 
 /**
  * Execution options, as a zod schema with defaults. Field names are snake_case because the same
