@@ -100,7 +100,9 @@ export class Ledger<T> {
 
   addTiming(index: number, timing: Readonly<Record<string, number>>): void {
     const entry = this.entries[index]!;
-    entry.timing = { ...entry.timing, ...timing };
+    const rounded: Record<string, number> = { ...entry.timing };
+    for (const [key, value] of Object.entries(timing)) rounded[key] = ms(value);
+    entry.timing = rounded;
   }
 
   /** Records success; false if the child had already settled. */
