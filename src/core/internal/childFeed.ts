@@ -16,6 +16,8 @@ interface Source<T> {
   next(): Child<T> | typeof WAIT | typeof DONE;
   /** Everything not pulled yet (an iterable is read to its end), then releases the source. */
   drain(): Child<T>[];
+  /** Releases the source without reading it further (an iterator is closed with `return()`). */
+  close(): void;
 }
 
 const WAIT = Symbol("wait");
@@ -39,6 +41,11 @@ function iterableSource<T>(input: Iterable<Child<T>>): Source<T> {
         else rest.push(step.value);
       }
       return rest;
+    },
+    close() {
+      if (done) return;
+      done = true;
+      iterator.return?.();
     },
   };
 }
@@ -85,6 +92,11 @@ function observableSource<T>(input: Observable<Child<T>>, onReady: () => void, o
       queue = [];
       head = 0;
       return rest;
+    },
+    close() {
+      subscription.unsubscribe();
+      queue = [];
+      head = 0;
     },
   };
 }
@@ -157,6 +169,20 @@ export class ChildFeed<T> {
       // The input broke while being drained: what it had not produced cannot be counted.
     }
     return rest.map((child) => ({ index: this.nextIndex++, child }));
+  }
+
+  /**
+   * Stops offering without reading the rest of the input: the run was unsubscribed, so nobody
+   * will see the never-started children, and reading an endless iterable to its end would never
+   * return. An iterator is closed, so a generator's `finally` blocks run.
+   */
+  close(): void {
+    this.stopped = true;
+    try {
+      this.source?.close();
+    } catch {
+      // A throwing `return()` has nothing left to tell an unsubscribed run.
+    }
   }
 
   private pump(): void {

@@ -192,9 +192,10 @@ export function startRun<T>(
 
   return () => {
     // The consumer unsubscribed: stop everything quietly (no final event, nobody is listening).
+    // `close`, not `stop`: never-started children are not reported, so the input is not read.
     if (finished) return;
     finished = true;
-    feed.stop();
+    feed.close();
     teardown.unsubscribe();
   };
 }
