@@ -7,7 +7,6 @@ import type { GlobalError } from "./GlobalError.js";
  * outputs, resolved node instances). `any` values let node code written against Blok's types
  * compile unchanged here, which is the point of this layer.
  */
-// biome-ignore lint/suspicious/noExplicitAny: mirrors Blok's loosely used ParamsDictionary
 export type ParamsDictionary = { [key: string]: any };
 
 /** The incoming request: `body`, `headers`, `query`, `params`, `method`, and whatever a trigger adds. */

@@ -13,6 +13,7 @@ import type { Context } from "./Context.js";
  * ```
  */
 export interface Handler {
+  // `never` so that a handler may declare whatever inputs type it expects.
   handle(ctx: Context, inputs: never): unknown;
   contentType?: string;
   inputSchema?: Schema;

@@ -4,7 +4,10 @@
  * object with a `handle` method.
  */
 export class InvalidNodeError extends Error {
-  /** @param label - names the offending node and where it came from. */
+  /**
+   * @param label - names the offending node and where it came from.
+   * @param received - describes what was offered instead.
+   */
   constructor(label: string, received: string) {
     super(
       `${label} is not a node: expected a NodeBlok subclass or instance, a class with handle(ctx, inputs), or an object with a handle method (got ${received})`,
