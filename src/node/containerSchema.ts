@@ -22,9 +22,13 @@ export const CONTAINER_LIMITS = {
   batchSize: { min: 1, max: 1_000_000 },
 } as const;
 
+// Every field states its rule; without an explicit type error zod says "Invalid input: expected
+// number, received string", which names no rule.
+const number = () => z.number({ error: "must be a number" });
+const object = <Shape extends z.core.$ZodLooseShape>(shape: Shape, expected: string) => z.object(shape, { error: `must be an object${expected}` });
+
 const int = (min: number, max: number) =>
-  z
-    .number()
+  number()
     .int({ error: "must be a whole number" })
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}` });
@@ -32,8 +36,8 @@ const int = (min: number, max: number) =>
 const isolationSchema = z.enum(["inline", "worker"], { error: 'must be "inline" or "worker"' });
 
 /** Where and how a child runs. Its own config is the workflow's `nodes[<name>]`, as in Blok. */
-export const childDescriptorSchema = z
-  .object({
+export const childDescriptorSchema = object(
+  {
     /** The child's step name: keys its config (`nodes[name]`) and names it in results and errors. */
     name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).describe("Step name of the child: keys its config nodes[name] and names it in results and errors."),
     /** What to run: a registered node key (`module`), a folder under the nodes directory (`local`), or a Python node name. */
@@ -41,48 +45,53 @@ export const childDescriptorSchema = z
     type: z.enum(["module", "local", "runtime.python3"], { error: 'must be "module", "local" or "runtime.python3"' }).default("module").describe("How the node is found and run."),
     /** For `local` children: run in the calling thread (`inline`) or in a worker thread (`worker`). Default: `execution.isolation`. */
     isolation: isolationSchema.optional().describe("local children only: inline (event loop) or worker (a worker thread). Default: execution.isolation."),
-  })
-  .strict();
+  },
+  " with name and node",
+).strict();
 
 /** Execution settings of the container (the core's options with the container's bounds). */
-export const containerExecutionSchema = z
-  .object({
+export const containerExecutionSchema = object(
+  {
     strategy: z.enum(["parallel", "sequential"], { error: 'must be "parallel" or "sequential"' }).default("parallel").describe("parallel: up to max_concurrent children at once (sliding window); sequential: one at a time, in order (debugging)."),
     error_handling: z.enum(["fail-fast", "continue-partial"], { error: 'must be "fail-fast" or "continue-partial"' }).default("fail-fast").describe("fail-fast: the first failure cancels running children and fails the step; continue-partial: null in failed slots plus an errors list."),
     timeout: int(CONTAINER_LIMITS.timeout.min, CONTAINER_LIMITS.timeout.max).optional().describe("Per-child, per-attempt timeout in ms, counted from the child's start (queue time excluded). The child is stopped (its ctx.signal aborts)."),
     max_concurrent: int(CONTAINER_LIMITS.maxConcurrent.min, CONTAINER_LIMITS.maxConcurrent.max).default(CONTAINER_LIMITS.maxConcurrent.default).describe("How many children run at once (ignored by sequential)."),
     global_timeout: int(CONTAINER_LIMITS.globalTimeout.min, CONTAINER_LIMITS.globalTimeout.max).optional().describe("Deadline of the whole container run in ms, queue time included; when it passes, running children are stopped and the step fails."),
-    retry: z
-      .object({
+    retry: object(
+      {
         attempts: int(CONTAINER_LIMITS.retryAttempts.min, CONTAINER_LIMITS.retryAttempts.max).default(1),
         delay_ms: int(0, 600_000).default(100),
-        backoff_factor: z.number().min(1, { error: "must be at least 1" }).max(10, { error: "must be at most 10" }).default(2),
+        backoff_factor: number().min(1, { error: "must be at least 1" }).max(10, { error: "must be at most 10" }).default(2),
         max_delay_ms: int(0, 600_000).default(30_000),
-        jitter: z.number().min(0, { error: "must be between 0 and 1" }).max(1, { error: "must be between 0 and 1" }).default(0),
-      })
+        jitter: number().min(0, { error: "must be between 0 and 1" }).max(1, { error: "must be between 0 and 1" }).default(0),
+      },
+      "",
+    )
       .strict()
       .optional()
       .describe("Per-child retries: attempts (first try included), delay_ms * backoff_factor^(n-1) capped at max_delay_ms, minus up to jitter of it. A child keeps its slot while it waits."),
     tolerated_failures: failureBudgetSchema.optional().describe("continue-partial only: how many failed children (a count, or a percentage of all children like \"10%\") are accepted before the step fails like fail-fast. Default: no limit."),
     /** Default isolation of `local` children. */
     isolation: isolationSchema.default("inline").describe("Default isolation of local children."),
-  })
-  .strict();
+  },
+  "",
+).strict();
 
 /** Map / batch mode: one child per item (or per batch of `batch_size` items), all running the same node. */
-export const mapBlockSchema = z
-  .object({
+export const mapBlockSchema = object(
+  {
     /** The items: an array, usually from an expression such as `"js/ctx.vars.dataset"`. */
     items: z.array(z.unknown(), { error: "must be an array (or an expression that gives one)" }).describe("The items to process, usually an expression such as \"js/ctx.vars.dataset\". Each child sees its item or batch as ctx.item and its position as ctx.index."),
     batch_size: int(CONTAINER_LIMITS.batchSize.min, CONTAINER_LIMITS.batchSize.max).optional().describe("Items per child; the last batch may be shorter. Without it every item is its own child."),
     /** The node every child runs; its config is `nodes[node.name]`, copied fresh for every child. */
     node: childDescriptorSchema.describe("The node every child runs; its config nodes[node.name] is copied fresh for each child."),
-  })
-  .strict();
+  },
+  " with items and node",
+).strict();
 
 /** The whole container config: `execution` plus exactly one of `nodes` or `map`. */
-export const containerConfigSchema = z
-  .object({
+export const containerConfigSchema = object(
+  {
     execution: containerExecutionSchema.default(() => containerExecutionSchema.parse({})),
     nodes: z
       .array(childDescriptorSchema, { error: "must be an array of child descriptors" })
@@ -91,7 +100,9 @@ export const containerConfigSchema = z
       .optional()
       .describe("The children (2 to 20), run with the same initial context, each isolated from its siblings."),
     map: mapBlockSchema.optional().describe("Map / batch mode: one child per item or per batch, all running the same node."),
-  })
+  },
+  ' with "nodes" or "map"',
+)
   .strict()
   .superRefine((config, ctx) => {
     // Mirrored in config.json as a oneOf (see buildConfigJson).

@@ -32,7 +32,10 @@ export function readContainerConfig(stepName: string, inputs: unknown, nodeConfi
     ]);
   }
   // Everything under `inputs` belongs to the container, so unknown keys there are reported.
-  const raw = fromInputs ? inputs : fromTop;
+  // Inputs without any container key are parsed too, unless the config sits at the top: a
+  // misspelt key ("nodez") or an unresolved expression is then named instead of "nothing found".
+  const inputsGiven = inputs !== undefined && inputs !== null && !isEmptyObject(inputs);
+  const raw = fromInputs || (inputsGiven && !fromTop) ? inputs : fromTop;
   if (raw === undefined) {
     throw new InvalidOptionsError(subject, [
       { path: "", rule: 'needs "nodes" (a list of children) or "map" (map / batch mode), with optional "execution", under "inputs" or at the top of the node config', received: "nothing" },
@@ -40,14 +43,42 @@ export function readContainerConfig(stepName: string, inputs: unknown, nodeConfi
   }
   const parsed = containerConfigSchema.safeParse(raw);
   if (!parsed.success) throw InvalidOptionsError.fromZod(parsed.error, raw, subject);
+  // With the config at the top, anything under `inputs` would be silently ignored (a misplaced
+  // or misspelt option): report it like an unknown key.
+  if (raw === fromTop && inputsGiven) {
+    const stray = typeof inputs === "object" && !Array.isArray(inputs) ? Object.keys(inputs) : [];
+    throw new InvalidOptionsError(
+      subject,
+      stray.length > 0
+        ? stray.map((key) => ({ path: `inputs.${key}`, rule: "is not a known field (the config is at the top of the node config)", received: describe((inputs as Record<string, unknown>)[key]) }))
+        : [{ path: "inputs", rule: "must be left out when the config is at the top of the node config", received: describe(inputs) }],
+    );
+  }
   const issues = semanticIssues(stepName, parsed.data);
   if (issues.length > 0) throw new InvalidOptionsError(subject, issues);
   return parsed.data;
 }
 
-/** Rules a JSON schema cannot state: unique child names, isolation only where it means something. */
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * Rules a JSON schema cannot state: unique child names, isolation only where it means something,
+ * and a failure budget only with continue-partial (the core rejects it otherwise, and would do so
+ * without naming the step or the `execution.` path).
+ */
 function semanticIssues(stepName: string, config: ContainerConfig): OptionIssue[] {
   const issues: OptionIssue[] = [];
+  const { tolerated_failures: budget, error_handling: handling } = config.execution;
+  if (budget !== undefined && handling !== "continue-partial") {
+    issues.push({ path: "execution.tolerated_failures", rule: 'only applies with error_handling "continue-partial"', received: JSON.stringify(budget) });
+  }
   const descriptors = config.nodes ?? (config.map ? [config.map.node] : []);
   const prefix = config.nodes ? "nodes" : "map.node";
   const seen = new Set<string>();
