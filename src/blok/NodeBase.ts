@@ -24,6 +24,12 @@ export abstract class NodeBase {
   set_var = false;
   /** Deep copy of the node config before mapping, for the "Running node" log line. */
   originalConfig: unknown = {};
+  /**
+   * The node config as it was before the first mapping pass of the current `process` call: the
+   * template of the second pass (see `mapSecondPass`). `run` takes it and clears it, so a direct
+   * `run` (no first pass) maps a private copy of everything, as Blok does.
+   */
+  firstPassTemplate: unknown = undefined;
 
   /**
    * Runs a non-flow step: maps `ctx.config[name]` **in place** with no `data` (Blok's first pass),
@@ -36,6 +42,7 @@ export abstract class NodeBase {
    */
   async process(ctx: Context): Promise<ResponseContext> {
     this.originalConfig = deepClone(ctx.config[this.name]);
+    this.firstPassTemplate = this.originalConfig;
     this.blueprintMapper(ctx.config[this.name], ctx);
     const response = await this.run(ctx);
     if (response.error) throw response.error;
@@ -53,6 +60,7 @@ export abstract class NodeBase {
    * @throws whatever `run` throws.
    */
   async processFlow(ctx: Context): Promise<ResponseContext> {
+    this.firstPassTemplate = deepClone(ctx.config[this.name]);
     this.blueprintMapper(ctx.config[this.name], ctx);
     return this.run(ctx);
   }

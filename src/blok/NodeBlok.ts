@@ -1,8 +1,8 @@
 import { type Schema, Validator } from "jsonschema";
-import type { Context, ResponseContext } from "./Context.js";
+import type { Context, NodeConfig, ResponseContext } from "./Context.js";
 import { deepClone } from "./deepClone.js";
 import { InputValidationError } from "./InputValidationError.js";
-import { mapperData } from "./mapper.js";
+import { mapperData, mapSecondPass } from "./mapper.js";
 import { MissingNodeConfigError } from "./MissingNodeConfigError.js";
 import { NodeBase } from "./NodeBase.js";
 import type { INodeBlokResponse } from "./NodeBlokResponse.js";
@@ -81,8 +81,13 @@ export abstract class NodeBlok<T = unknown> extends NodeBase {
     const ownConfig = ctx.config[this.name];
     if (ownConfig === undefined || ownConfig === null) throw new MissingNodeConfigError(this.name);
 
-    const options = deepClone(ownConfig);
-    this.blueprintMapper(options, ctx, mapperData(ctx));
+    // After process()/processFlow() the second pass follows the pre-mapping template; a direct
+    // run() (no first pass happened) maps a private copy of everything, as Blok does.
+    const template = this.firstPassTemplate;
+    this.firstPassTemplate = undefined;
+    const options = (
+      template === undefined ? this.blueprintMapper(deepClone(ownConfig), ctx, mapperData(ctx)) : mapSecondPass(template, ownConfig, ctx, mapperData(ctx))
+    ) as NodeConfig;
     const inputs = options.inputs ?? options.conditions;
     await this.validate(inputs, this.inputSchema);
     const result = await this.handle(ctx, inputs as T);

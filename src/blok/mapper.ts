@@ -112,6 +112,42 @@ export function mapValue(value: unknown, ctx: Context, data?: unknown): unknown 
 }
 
 /**
+ * Blok's second mapping pass, driven by the config as it was before the first pass: a string the
+ * first pass left unchanged (it failed, or needed `data`) is mapped again with `data`; whatever
+ * the first pass resolved is kept as is. Stock Blok instead deep-copies the first pass's result and
+ * maps every string inside it, so data produced by an expression (a dataset pulled in with
+ * `js/ctx.vars.x`) is copied on every step and its strings are read as templates: a record whose
+ * text starts with `js/` would be executed. Every outcome of blok-compat section 4.2 is the same.
+ *
+ * New arrays and objects are built along the template, so `ctx.config` keeps its first-pass result
+ * untouched; values an expression produced are shared, not copied; everything else comes from the
+ * template, which is already a private deep copy.
+ *
+ * @param template - the node config before the first pass.
+ * @param firstPass - the same config after the first pass (`ctx.config[name]`).
+ * @param ctx - the context expressions see.
+ * @param data - the `data` expressions see (see {@link mapperData}).
+ * @returns the config `handle` gets its `inputs` from.
+ * @example
+ * ```ts
+ * const template = deepClone(ctx.config[name]);
+ * mapValue(ctx.config[name], ctx);
+ * const options = mapSecondPass(template, ctx.config[name], ctx, mapperData(ctx));
+ * ```
+ */
+export function mapSecondPass(template: unknown, firstPass: unknown, ctx: Context, data: unknown): unknown {
+  if (typeof template === "string") return firstPass === template ? mapString(template, ctx, data) : firstPass;
+  // The first pass never enters anything else, so the template's own copy is what Blok's deep copy
+  // would give (resolved child nodes under `conditions` must be clones, not the configured ones).
+  if (!isContainer(template) || !isContainer(firstPass) || Array.isArray(template) !== Array.isArray(firstPass)) return template;
+  const out: Record<string, unknown> = Array.isArray(firstPass) ? (new Array(firstPass.length) as never) : {};
+  for (const key of Object.keys(firstPass)) {
+    out[key] = Object.hasOwn(template, key) ? mapSecondPass(template[key], firstPass[key], ctx, data) : firstPass[key];
+  }
+  return out;
+}
+
+/**
  * The `data` Blok's second mapping pass uses: the previous step's output, or the request body when
  * that output is falsy.
  *
