@@ -80,10 +80,13 @@ const bareClient = new PythonRuntimeClient({ host: "127.0.0.1", port: bare.port 
 
 try {
   const context = oneKibContext();
+  // Server-side time per call as the runtime reports it (decode, dispatch, run, encode).
+  const asyncNodeMs: number[] = [];
+  const syncNodeMs: number[] = [];
   const calls: Record<string, Call> = {
     bare: () => bareClient.execute({ node: "echo", context }),
-    runtimeAsync: () => runtimeClient.execute({ node: "echo", context }),
-    runtimeSync: () => runtimeClient.execute({ node: "echo_sync", context }),
+    runtimeAsync: async () => asyncNodeMs.push((await runtimeClient.execute({ node: "echo", context })).timing.node_ms!),
+    runtimeSync: async () => syncNodeMs.push((await runtimeClient.execute({ node: "echo_sync", context })).timing.node_ms!),
     sleep20: () => runtimeClient.execute({ node: "sleep20", context }),
     noop: () => runtimeClient.execute({ node: "echo", context }),
     bareNoop: () => bareClient.execute({ node: "echo", context }),
@@ -120,6 +123,8 @@ try {
     `| bare gRPC echo server (baseline) | ${fmt(median(latency.bare))} | 1.00x |`,
     `| bundled runtime, async node | ${fmt(median(latency.runtimeAsync))} | ${fmt(ratioAsync, 2)}x |`,
     `| bundled runtime, sync node (thread pool) | ${fmt(median(latency.runtimeSync))} | ${fmt(ratioSync, 2)}x |`,
+    "",
+    `Server-side time per call inside the runtime (decode, dispatch, run, encode; median of blok-node-ms): async node ${fmt(median(asyncNodeMs))} ms, sync node ${fmt(median(syncNodeMs))} ms.`,
     "",
     "| throughput (calls/s) | c=1 | c=4 | c=16 | c=16 / c=1 |",
     "|---|---:|---:|---:|---:|",

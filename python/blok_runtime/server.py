@@ -76,11 +76,15 @@ async def serve(options: ServerOptions, invoker: Invoker) -> None:
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
+    # Counted apart from `stop`: stdin EOF also sets `stop`, and a launcher typically sends EOF
+    # and SIGTERM together, which must still mean a graceful stop.
+    received = []
 
     def request_stop(signum: int) -> None:
-        if stop.is_set():
+        if received:
             # A second signal means "now": skip the grace period and any stuck node.
             os._exit(128 + signum)
+        received.append(signum)
         stop.set()
 
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -24,17 +24,25 @@ describe.skipIf(!python)(`startPythonRuntime()${needsPython}`, () => {
     return runtime;
   };
 
+  const processListeners = () => ["exit", "SIGINT", "SIGTERM"].map((event) => process.listenerCount(event));
+  let listenersBefore: number[];
+
   beforeAll(() => {
     scratch = mkdtempSync(join(tmpdir(), "blok-python-start-"));
+    listenersBefore = processListeners();
   });
 
   afterAll(async () => {
     rmSync(scratch, { recursive: true, force: true });
+    // Failed starts included: every launcher removed its exit/signal listeners.
+    expect(processListeners()).toEqual(listenersBefore);
     for (const pid of pids) expect(await waitUntilGone(pid, 1_000), `python pid ${pid} still running`).toBe(true);
   });
 
-  it("starts on a free loopback port, and stop() ends the process (idempotently)", async () => {
+  it("starts on a free loopback port, and stop() ends the process (idempotently) and removes its exit/signal listeners", async () => {
+    const before = processListeners();
     const runtime = track(await startPythonRuntime({ nodesDir: fixtureNodes, python }));
+    expect(processListeners()).toEqual(before.map((n) => n + 1));
     expect(runtime.host).toBe("127.0.0.1");
     expect(runtime.port).toBeGreaterThan(0);
     expect(runtime.python).toBe(python);
@@ -43,6 +51,7 @@ describe.skipIf(!python)(`startPythonRuntime()${needsPython}`, () => {
     await Promise.all([runtime.stop(), runtime.stop()]);
     expect(await runtime.exited).toEqual({ code: 0, signal: null });
     expect(isRunning(runtime.pid)).toBe(false);
+    expect(processListeners()).toEqual(before);
   });
 
   it("runs several runtimes side by side on different ports", async () => {
