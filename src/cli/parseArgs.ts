@@ -20,6 +20,8 @@ export interface RunCommand {
   readonly progress: ProgressStyle;
   readonly strategy: "sequential" | undefined;
   readonly compareSequential: boolean;
+  /** Print Blok's node log lines (JSON, one per line) on stderr. */
+  readonly logs: boolean;
   readonly debug: boolean;
 }
 
@@ -43,6 +45,7 @@ Options:
                                live bar on a TTY (auto), NDJSON events, or nothing (default: auto)
   --strategy sequential        run every parallel-execution step sequentially (debugging)
   --compare-sequential         run twice (as written, then sequential) and report the speed-up
+  --logs                       print Blok's node log lines (JSON) on stderr
   --debug                      print stack traces
   -h, --help                   this text
 `;
@@ -75,6 +78,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
         progress: { type: "string", default: "auto" },
         strategy: { type: "string" },
         "compare-sequential": { type: "boolean", default: false },
+        logs: { type: "boolean", default: false },
         debug: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -102,6 +106,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     progress: progress as ProgressStyle,
     strategy: values.strategy as "sequential" | undefined,
     compareSequential: values["compare-sequential"] ?? false,
+    logs: values.logs ?? false,
     debug: values.debug ?? false,
   };
 }

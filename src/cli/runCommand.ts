@@ -1,3 +1,4 @@
+import { DefaultLogger } from "../blok/index.js";
 import { createEnvironment, type RuntimePlugin } from "../environment/index.js";
 import { errorDocument, errorParagraph } from "./formatError.js";
 import type { RunCommand } from "./parseArgs.js";
@@ -28,6 +29,8 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
   let plugins: RuntimePlugin[] = [];
   try {
     const body = await readBody(command.body);
+    // stdout is reserved for the result document: Blok's log lines go to stderr, and only on request.
+    const logger = new DefaultLogger({ write: command.logs ? (line) => io.stderr.write(`${line}\n`) : () => undefined });
     plugins = await createPlugins(command, io);
     const run = async (forceSequential: boolean) => {
       const env = createEnvironment({
@@ -37,7 +40,7 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
         forceSequential,
       });
       const started = performance.now();
-      const { response } = await env.run(command.workflow, { body, signal: controller.signal });
+      const { response } = await env.run(command.workflow, { body, logger, signal: controller.signal });
       return { data: response.data, ms: performance.now() - started };
     };
     const result = await run(command.strategy === "sequential");
