@@ -84,6 +84,43 @@ describe("WorkerPool.run() cancellation", () => {
     await expect.poll(() => pool.stats().terminated, { interval: 2, timeout: EXIT_MARGIN_MS }).toBe(1);
   });
 
+  it("WorkerPool.run() still starts later tasks after a queued and then the running task are aborted (piscina#805)", async () => {
+    await warmPool();
+    const first = new AbortController();
+    const second = new AbortController();
+    const outcomes = [busy(first.signal), busy(second.signal), busy(new AbortController().signal, false)].map((p) =>
+      p.catch((e: unknown) => e),
+    );
+    await sleep(50);
+    second.abort();
+    first.abort();
+    const [one, two, three] = await Promise.all(outcomes);
+    expect(one).toBeInstanceOf(WorkerTaskAbortedError);
+    expect(two).toBeInstanceOf(WorkerTaskAbortedError);
+    expect(three).toMatchObject({ data: "ready" });
+  });
+
+  it("WorkerPool.run() gives the aborted task's place to the next queued task at once, not when a sibling frees up", async () => {
+    pool = new WorkerPool({ maxThreads: 2, minThreads: 0 });
+    // Both threads up and the module loaded, so the two spinners really run before the abort.
+    await Promise.all([busy(new AbortController().signal, false), busy(new AbortController().signal, false)]);
+    const long = new AbortController();
+    const short = new AbortController();
+    const running = [busy(long.signal), busy(short.signal)].map((p) => p.catch((e: unknown) => e));
+    const next = pool.run({ modulePath: fixture("class-node.mjs"), name: "next", ctx: {}, inputs: {} });
+    await sleep(150);
+    short.abort();
+    const { timing } = await next;
+    // It ran on a new thread while the long task was still spinning on the other.
+    expect(long.signal.aborted).toBe(false);
+    long.abort();
+    const [longError, shortError] = await Promise.all(running);
+    expect(longError).toBeInstanceOf(WorkerTaskAbortedError);
+    expect(shortError).toBeInstanceOf(WorkerTaskAbortedError);
+    expect(timing.queue_ms).toBeGreaterThan(100);
+    expect(pool.stats()).toMatchObject({ completed: 3, aborted: 2 });
+  });
+
   it("WorkerPool.run() rejects at once for an already aborted signal", async () => {
     pool = new WorkerPool({ maxThreads: 1 });
     const error = await busy(AbortSignal.abort("cancelled by caller")).catch((e: unknown) => e);

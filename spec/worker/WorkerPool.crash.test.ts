@@ -28,6 +28,13 @@ describe("WorkerPool.run() thread crashes", () => {
     expect(pool.stats()).toMatchObject({ crashed: 1, completed: 2, failed: 0 });
   });
 
+  it("WorkerPool.run() starts a new thread for a task queued behind a crash, even with minThreads 0", async () => {
+    pool = new WorkerPool({ maxThreads: 1, minThreads: 0 });
+    const [crashed, queued] = await Promise.allSettled([crash("exit"), stats(1)]);
+    expect((crashed as PromiseRejectedResult).reason).toBeInstanceOf(WorkerCrashedError);
+    expect(queued).toMatchObject({ status: "fulfilled", value: { data: { count: 4 } } });
+  });
+
   it("WorkerPool.run() reports an error escaping from a node's timer as a crash of that node, with the error as cause", async () => {
     pool = new WorkerPool({ maxThreads: 1 });
     const error = (await crash("timer").catch((e: unknown) => e)) as WorkerCrashedError;

@@ -13,6 +13,7 @@ import type { WorkerRuntimeError } from "./errors/WorkerRuntimeError.js";
 import type { ResultEnvelope, TaskMessage, WorkerTaskTiming } from "./protocol.js";
 import { locateUncloneable } from "./thread/locate-uncloneable.mjs";
 import { threadExecArgv } from "./threadExecArgv.js";
+import { ThreadSlots } from "./ThreadSlots.js";
 import { parseWorkerPoolOptions, type WorkerPoolOptions } from "./WorkerPoolOptions.js";
 
 /**
@@ -53,9 +54,11 @@ export interface WorkerTaskResult {
 
 /** A snapshot of the pool's threads and of how its tasks ended. */
 export interface WorkerPoolStats {
-  /** Threads alive now: starting, busy, idle, or terminated but not yet exited. */
+  /** Threads alive now: starting, busy, idle, or terminated but not yet exited. Always `started - terminated`. */
   readonly threads: number;
-  /** Tasks waiting for a free thread. */
+  /** Threads started so far. */
+  readonly started: number;
+  /** Tasks waiting for a free thread (or for one to start). */
   readonly queued: number;
   /** Tasks that returned data. */
   readonly completed: number;
@@ -104,6 +107,8 @@ export interface WorkerPoolStats {
  */
 export class WorkerPool {
   readonly #piscina: Piscina<TaskMessage, Uint8Array>;
+  /** Tasks wait here, not in piscina, until a thread is theirs (see ThreadSlots for why). */
+  readonly #slots: ThreadSlots;
   /**
    * Every thread seen alive, until its `exit` event, with a promise of that event. piscina forgets
    * a thread as soon as it asks it to terminate; this map is what lets `stats` and `destroy` wait
@@ -116,6 +121,7 @@ export class WorkerPool {
   #failed = 0;
   #aborted = 0;
   #crashed = 0;
+  #started = 0;
   #terminated = 0;
   #orphanErrors = 0;
 
@@ -133,11 +139,12 @@ export class WorkerPool {
       // Idle threads block in Atomics.wait under piscina's default, which freezes any timer a node
       // left behind until the thread's *next* task, where its crash would fail an innocent node.
       // With atomics off an idle thread runs its event loop, so such a crash happens at once and
-      // is counted as an orphan error. Costs a few microseconds per task (docs/bench/workers.md).
+      // is counted as an orphan error. The round trip this costs is in docs/bench/workers.md.
       atomics: "disabled",
       execArgv: execArgv ?? threadExecArgv(),
       ...(maxHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } }),
     });
+    this.#slots = new ThreadSlots(maxThreads);
     this.#piscina.on("workerCreate", this.#trackThreads);
     this.#piscina.on("error", this.#countOrphanError);
   }
@@ -164,6 +171,11 @@ export class WorkerPool {
       inputs: task.inputs,
       submittedAt: performance.timeOrigin + performance.now(),
     };
+    const slot = await this.#slots.acquire(options.signal);
+    if (slot !== "admitted") {
+      this.#aborted++;
+      throw slot === "aborted" ? new WorkerTaskAbortedError(task.name, options.signal?.reason) : new WorkerPoolDestroyedError(task.name);
+    }
     let encoded: Uint8Array;
     try {
       const running = this.#piscina.run(message, { signal: options.signal ?? null });
@@ -173,6 +185,10 @@ export class WorkerPool {
       encoded = await running;
     } catch (error) {
       throw this.#rejection(error, task, options.signal);
+    } finally {
+      // By now piscina has freed the thread, or dropped it after an abort or a crash, so the next
+      // task gets an idle thread or room to start a new one.
+      this.#slots.release();
     }
     const envelope = deserialize(encoded) as ResultEnvelope;
     if (envelope.ok) {
@@ -187,9 +203,11 @@ export class WorkerPool {
 
   /** @returns counters of threads and task outcomes, as of now */
   stats(): WorkerPoolStats {
+    this.#trackThreads();
     return {
-      threads: new Set([...this.#piscina.threads, ...this.#live.keys()]).size,
-      queued: this.#piscina.queueSize,
+      threads: this.#live.size,
+      started: this.#started,
+      queued: this.#slots.waiting + this.#piscina.queueSize,
       completed: this.#completed,
       failed: this.#failed,
       aborted: this.#aborted,
@@ -212,11 +230,16 @@ export class WorkerPool {
   }
 
   async #shutDown(): Promise<void> {
-    // Replacements piscina started after a crash or an abort may not have reported ready yet.
-    this.#trackThreads();
-    await this.#piscina.destroy();
-    // Threads terminated earlier (aborts, crashes) are no longer piscina's; wait for them too.
-    await Promise.all(this.#live.values());
+    this.#slots.close();
+    // piscina's destroy() waits only for the threads it still holds, and a thread it dropped
+    // earlier (abort, crash) makes it start a replacement when its 'exit' arrives, even after
+    // destroy() has returned. So: destroy, wait for every thread ever seen, and go again until
+    // no thread is left; then no 'exit' and no replacement can follow.
+    do {
+      this.#trackThreads();
+      await this.#piscina.destroy();
+      await Promise.all(this.#live.values());
+    } while (this.#piscina.threads.length > 0);
     this.#piscina.off("workerCreate", this.#trackThreads);
     this.#piscina.off("error", this.#countOrphanError);
   }
@@ -246,6 +269,7 @@ export class WorkerPool {
   readonly #trackThreads = (): void => {
     for (const worker of this.#piscina.threads) {
       if (this.#live.has(worker)) continue;
+      this.#started++;
       // Not `events.once`: it also listens for 'error' and would reject when the thread crashes.
       const exited = new Promise<void>((resolveExit) => {
         worker.once("exit", () => {
