@@ -16,7 +16,7 @@ describe("parallel() with huge synchronous inputs", () => {
     const n = 100_000;
     const children = Array.from({ length: n }, (_, i) => syncChild(i));
     let events = 0;
-    const end = await finished(parallel(children, { max_concurrent: 16 }).pipe(tap(() => events++)));
+    const end = await finished(parallel(children, { max_concurrent: 16 }).pipe(tap<ParallelEvent<number>>(() => events++)));
     expect(end.outcome).toBe("succeeded");
     if (end.outcome !== "succeeded") return;
     expect(end.result.results).toHaveLength(n);
