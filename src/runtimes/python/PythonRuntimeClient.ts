@@ -106,7 +106,8 @@ export class PythonRuntimeClient {
    * @throws {@link PythonCallTimeoutError} when `timeoutMs` passed.
    * @throws {@link PythonRuntimeUnavailableError} when the runtime cannot be reached or died.
    * @throws {@link PythonRuntimeProtocolError} when the answer does not follow the protocol.
-   * @throws TypeError when `context` is not JSON-serialisable.
+   * @throws TypeError when `context` is not JSON-serialisable; RangeError when `timeoutMs` is
+   *   not positive. Neither sends anything.
    */
   execute(request: PythonExecuteRequest): Promise<PythonExecuteResult> {
     const { node, signal, timeoutMs } = request;
