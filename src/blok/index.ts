@@ -28,6 +28,8 @@ export { InputValidationError } from "./InputValidationError.js";
 export { MissingNodeConfigError } from "./MissingNodeConfigError.js";
 export { mapSecondPass, mapString, mapValue, mapperData, runJs } from "./mapper.js";
 export { reportTiming, setTimingSink } from "./childTiming.js";
+export { mapStepInputs } from "./mapStepInputs.js";
+export { runWithInputs } from "./runWithInputs.js";
 export { deepClone } from "./deepClone.js";
 export { DefaultLogger, type DefaultLoggerOptions } from "./DefaultLogger.js";
 export { createContext, type CreateContextOptions } from "./createContext.js";

@@ -4,7 +4,8 @@ import { executeParallel, InvalidOptionsError, type ParallelEvent, ParallelExecu
 import { runFailure, setupFailure } from "./containerError.js";
 import type { ContainerConfig } from "./containerSchema.js";
 import { type BlokHost, defaultHost } from "./host.js";
-import { ChildResolutionError, type ChildResolver, planChildren } from "./planChildren.js";
+import { type ChildBackend, ChildResolutionError, type ChildResolver, planChildren } from "./planChildren.js";
+import type { QueueConnector, RemoteSession } from "./remoteJob.js";
 import { readContainerConfig } from "./readContainerConfig.js";
 
 /** What the container needs from the app it is registered in. */
@@ -17,13 +18,15 @@ export interface ContainerDependencies {
   readonly scheduler?: SchedulerLike;
   /** Forces every run to `sequential`, whatever the workflow says (debugging, speed-up baselines). */
   readonly forceSequential?: boolean;
+  /** Opens a queue session for runs with `execution.backend: "queue"`. */
+  readonly connectQueue?: QueueConnector;
 }
 
 /** What the container step outputs, as `ctx.response.data` and `ctx.vars[<step>]`. */
 export type ContainerOutput = ParallelResult<unknown>;
 
 function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | undefined) {
-  const { isolation: _isolation, ...options } = execution;
+  const { isolation: _isolation, backend: _backend, queue: _queue, ...options } = execution;
   return forceSequential ? { ...options, strategy: "sequential" as const } : options;
 }
 
@@ -48,6 +51,17 @@ function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | 
  * ```
  */
 export function createParallelExecutionNode(deps: ContainerDependencies, host: BlokHost = defaultHost): new () => NodeBlok<unknown> {
+  async function openQueue(step: string, config: ContainerConfig): Promise<RemoteSession> {
+    const settings = config.execution.queue ?? { name: "blok-parallel", max_result_bytes: 16 * 1024 * 1024 };
+    if (!deps.connectQueue) {
+      const error = new host.GlobalError(`parallel-execution step '${step}' asks for backend "queue", but this app has no queue backend configured`);
+      error.setCode(500);
+      error.setName(step);
+      throw error;
+    }
+    return deps.connectQueue(settings);
+  }
+
   const Base = host.NodeBlok as abstract new () => NodeBlok<unknown>;
   return class ParallelExecution extends Base {
     constructor() {
@@ -57,13 +71,32 @@ export function createParallelExecutionNode(deps: ContainerDependencies, host: B
 
     async handle(ctx: Context, inputs: unknown): Promise<NodeBlokResponse> {
       const step = this.name;
-      let planned: Awaited<ReturnType<typeof planChildren>>;
       let config: ContainerConfig;
       try {
         config = readContainerConfig(step, inputs, ctx.config[step]);
-        planned = await planChildren(step, config, ctx, deps.resolveChild, host);
       } catch (error) {
-        if (error instanceof InvalidOptionsError || error instanceof ChildResolutionError) throw setupFailure(host, step, error);
+        if (error instanceof InvalidOptionsError) throw setupFailure(host, step, error);
+        throw error;
+      }
+      const session = config.execution.backend === "queue" ? await openQueue(step, config) : undefined;
+      try {
+        const backend: ChildBackend = session ? { kind: "remote", execute: session.execute } : { kind: "local", resolve: deps.resolveChild, host };
+        const output = await this.runChildren(step, config, ctx, backend);
+        this.setVar(ctx, { [step]: output });
+        const response = new host.NodeBlokResponse();
+        response.setSuccess(output as never);
+        return response;
+      } finally {
+        await session?.close();
+      }
+    }
+
+    private async runChildren(step: string, config: ContainerConfig, ctx: Context, backend: ChildBackend): Promise<ContainerOutput> {
+      let planned: Awaited<ReturnType<typeof planChildren>>;
+      try {
+        planned = await planChildren(step, config, ctx, backend);
+      } catch (error) {
+        if (error instanceof ChildResolutionError) throw setupFailure(host, step, error);
         throw error;
       }
       const onEvent = deps.onEvent;
@@ -74,17 +107,12 @@ export function createParallelExecutionNode(deps: ContainerDependencies, host: B
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
       });
-      let output: ContainerOutput;
       try {
-        output = await execution.result;
+        return await execution.result;
       } catch (error) {
         if (error instanceof ParallelExecutionError) throw runFailure(host, step, error);
         throw error;
       }
-      this.setVar(ctx, { [step]: output });
-      const response = new host.NodeBlokResponse();
-      response.setSuccess(output as never);
-      return response;
     }
   };
 }

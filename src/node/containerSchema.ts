@@ -73,6 +73,19 @@ export const containerExecutionSchema = object(
     tolerated_failures: failureBudgetSchema.optional().describe("continue-partial only: how many failed children (a count, or a percentage of all children like \"10%\") are accepted before the step fails like fail-fast. Default: no limit."),
     /** Default isolation of `local` children. */
     isolation: isolationSchema.default("inline").describe("Default isolation of local children."),
+    /** Where children run: in this process (`local`) or as BullMQ jobs on a worker pool (`queue`). */
+    backend: z.enum(["local", "queue"], { error: 'must be "local" or "queue"' }).default("local").describe("local: children run in this process (and its worker threads / Python runtime); queue: each child is a BullMQ job run by `blok-parallel worker` processes, possibly on other machines."),
+    queue: object(
+      {
+        redis_url: z.string({ error: "must be a string" }).regex(/^rediss?:\/\//, { error: 'must be a redis:// or rediss:// URL' }).optional().describe("Redis connection; default: env BLOK_REDIS_URL."),
+        name: z.string({ error: "must be a string" }).regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: "must be 1 to 100 letters, digits, '_', '.' or '-'" }).default("blok-parallel").describe("The BullMQ queue the workers listen on."),
+        max_result_bytes: int(1, 512 * 1024 * 1024).default(16 * 1024 * 1024).describe("Largest result (JSON bytes) a worker may return; bigger results fail the child with a clear error instead of being truncated."),
+      },
+      " with redis_url, name, max_result_bytes",
+    )
+      .strict()
+      .optional()
+      .describe("Settings of the queue backend."),
   },
   "",
 ).strict();

@@ -1,16 +1,21 @@
-import type { Context, NodeBase, Step } from "../blok/index.js";
-import { setTimingSink } from "../blok/childTiming.js";
-import { type Child, fromAbortable } from "../core/index.js";
+import { type Context, mapStepInputs, type NodeBase, type Step, setTimingSink } from "../blok/index.js";
+import { type Attempt, type Child, fromAbortable } from "../core/index.js";
 import type { ChildDescriptor, ContainerConfig } from "./containerSchema.js";
 import type { BlokHost } from "./host.js";
 import { CowSpace } from "./isolation/copyOnWrite.js";
 import { type ChildContextOptions, isolateContext } from "./isolation/isolateContext.js";
+import { type RemoteExecutor, remoteContext } from "./remoteJob.js";
 
 /** A child descriptor with its isolation settled: what a resolver turns into a runnable node. */
 export type ChildStep = Step & { readonly isolation: "inline" | "worker" };
 
 /** Turns a child step into a fresh runnable node instance (module, local, Python, worker...). */
 export type ChildResolver = (step: ChildStep) => Promise<NodeBase>;
+
+/** Where the children of one run execute. */
+export type ChildBackend =
+  | { readonly kind: "local"; readonly resolve: ChildResolver; readonly host: BlokHost }
+  | { readonly kind: "remote"; readonly execute: RemoteExecutor };
 
 /** The children of one container run, read lazily, and how many there are. */
 export interface PlannedChildren {
@@ -34,67 +39,64 @@ function toStep(descriptor: ChildDescriptor, config: ContainerConfig): ChildStep
   return { name: descriptor.name, node: descriptor.node, type: descriptor.type, isolation: descriptor.isolation ?? config.execution.isolation };
 }
 
-function runtimeOf(step: ChildStep): string {
+function runtimeOf(step: ChildStep, backend: ChildBackend): string {
+  if (backend.kind === "remote") return "queue";
   if (step.type === "runtime.python3") return "python3";
   if (step.type === "local") return step.isolation === "worker" ? "worker" : "local";
   return step.type;
 }
 
-/**
- * One child as a core {@link Child}: every attempt resolves a fresh node, runs it through the
- * host's Runner (exact Blok step semantics: mapping, validation, `set_var`, nested flows) on an
- * isolated copy-on-write context whose `signal` aborts when the attempt is stopped, and returns
- * the child's output as plain data.
- */
-function containerChild(
-  displayName: string,
-  step: ChildStep,
-  parent: Context,
-  context: Omit<ChildContextOptions, "signal">,
-  resolve: ChildResolver,
-  host: BlokHost,
-): Child<unknown> {
+/** One attempt of one child, on its own copy-on-write context whose `signal` aborts when the attempt is stopped. */
+async function runAttempt(container: string, step: ChildStep, parent: Context, context: ChildContextOptions, attempt: Attempt, backend: ChildBackend): Promise<unknown> {
+  const space = new CowSpace();
+  const ctx = isolateContext(parent, space, context);
+  if (backend.kind === "remote") {
+    // The worker has none of this process's context: inputs are resolved here, as Blok would.
+    const inputs = space.materialize(mapStepInputs(ctx, step.name));
+    const { data, timing } = await backend.execute({ container, step, attempt: attempt.number, inputs, ctx: remoteContext(ctx, space) }, context.signal);
+    if (timing) attempt.reportTiming(timing);
+    return data;
+  }
+  const started = performance.now();
+  const node = await backend.resolve(step);
+  const resolved = performance.now();
+  setTimingSink(ctx, attempt.reportTiming);
+  // The host's Runner gives exact Blok step semantics: mapping, validation, set_var, nested flows.
+  const after = await new backend.host.Runner([node]).run(ctx);
+  attempt.reportTiming({ resolve_ms: resolved - started, run_ms: performance.now() - resolved });
+  return space.materialize(node.set_var ? after.vars?.[node.name] : after.response.data);
+}
+
+function containerChild(container: string, displayName: string, step: ChildStep, parent: Context, context: Omit<ChildContextOptions, "signal">, backend: ChildBackend): Child<unknown> {
   return {
     name: displayName,
-    runtime: runtimeOf(step),
-    run: (attempt) =>
-      fromAbortable(
-        async (signal) => {
-          const started = performance.now();
-          const node = await resolve(step);
-          const resolved = performance.now();
-          const space = new CowSpace();
-          const ctx = isolateContext(parent, space, { ...context, signal });
-          setTimingSink(ctx, attempt.reportTiming);
-          const after = await new host.Runner([node]).run(ctx);
-          attempt.reportTiming({ resolve_ms: resolved - started, run_ms: performance.now() - resolved });
-          return space.materialize(node.set_var ? after.vars?.[node.name] : after.response.data);
-        },
-        { onLate: attempt.late },
-      ),
+    runtime: runtimeOf(step, backend),
+    run: (attempt) => fromAbortable((signal) => runAttempt(container, step, parent, { ...context, signal }, attempt, backend), { onLate: attempt.late }),
   };
 }
 
 /**
- * Plans a container run: resolves every distinct child node once up front (so an unknown node or
- * type fails before anything starts), then returns the children as a lazy iterable. In map mode
- * the batches are sliced only when the window pulls them, so a million items never become a
- * million contexts at once.
+ * Plans a container run: with the local backend, resolves every distinct child node once up
+ * front (so an unknown node or type fails before anything starts; a queue's workers resolve
+ * their own), then returns the children as a lazy iterable. In map mode the batches are sliced
+ * only when the window pulls them, so a million items never become a million contexts at once.
  *
  * @throws {ChildResolutionError} when a child cannot be resolved.
  */
-export async function planChildren(stepName: string, config: ContainerConfig, parent: Context, resolve: ChildResolver, host: BlokHost): Promise<PlannedChildren> {
+export async function planChildren(container: string, config: ContainerConfig, parent: Context, backend: ChildBackend): Promise<PlannedChildren> {
   const descriptors = config.nodes ?? [config.map!.node];
-  await Promise.all(
-    descriptors.map((descriptor) =>
-      resolve(toStep(descriptor, config)).catch((cause: unknown) => {
-        throw new ChildResolutionError(descriptor.name, stepName, { cause });
-      }),
-    ),
-  );
+  if (backend.kind === "local") {
+    await Promise.all(
+      descriptors.map((descriptor) =>
+        backend.resolve(toStep(descriptor, config)).catch((cause: unknown) => {
+          throw new ChildResolutionError(descriptor.name, container, { cause });
+        }),
+      ),
+    );
+  }
 
   if (config.nodes) {
-    const children = config.nodes.map((descriptor) => containerChild(descriptor.name, toStep(descriptor, config), parent, { stepName: descriptor.name }, resolve, host));
+    const children = config.nodes.map((descriptor) => containerChild(container, descriptor.name, toStep(descriptor, config), parent, { stepName: descriptor.name }, backend));
     return { children, total: children.length };
   }
 
@@ -104,7 +106,7 @@ export async function planChildren(stepName: string, config: ContainerConfig, pa
   function* batches(): Generator<Child<unknown>> {
     for (let index = 0; index < total; index++) {
       const item = batchSize === undefined ? items[index] : items.slice(index * batchSize, (index + 1) * batchSize);
-      yield containerChild(`${node.name}[${index}]`, step, parent, { stepName: node.name, item, index }, resolve, host);
+      yield containerChild(container, `${node.name}[${index}]`, step, parent, { stepName: node.name, item, index }, backend);
     }
   }
   return { children: batches(), total };

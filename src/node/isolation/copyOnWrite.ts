@@ -16,6 +16,10 @@
 interface ViewState {
   readonly target: object;
   shadow: object | undefined;
+  /** The views this one was read from (usually one); their materialized form must include this one's writes. */
+  parents: ViewState[] | undefined;
+  /** Something below this view was written (or copied on read): `materialize` must descend into it. */
+  writtenBelow: boolean;
 }
 
 function isPlainContainer(value: object): boolean {
@@ -33,10 +37,12 @@ function shallowCopy(target: object): object {
   return Object.defineProperties(Object.create(Object.getPrototypeOf(target)), Object.getOwnPropertyDescriptors(target));
 }
 
-function copyOnRead(value: object): object {
+function copyOnRead(value: object, view: <T>(value: T) => T): object {
   if (value instanceof Date) return new Date(value.getTime());
-  if (value instanceof Map) return new Map(value);
-  if (value instanceof Set) return new Set(value);
+  // Entries are views of this space (keys and members too, so they match the views handed out
+  // for the same objects elsewhere): writes into objects held by a Map or Set stay private.
+  if (value instanceof Map) return new Map(Array.from(value, ([key, entry]) => [view(key), view(entry)]));
+  if (value instanceof Set) return new Set(Array.from(value, view));
   if (value instanceof ArrayBuffer) return value.slice(0);
   if (value instanceof DataView) return new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
   if (Buffer.isBuffer(value)) return Buffer.from(value);
@@ -74,13 +80,13 @@ export class CowSpace {
     if (known) return known as T;
     if (this.views.has(object) || this.owned.has(object)) return value;
     if (isCopiedOnRead(object)) {
-      const copy = copyOnRead(object);
+      const copy = copyOnRead(object, (entry) => this.view(entry));
       this.handedOut.set(object, copy);
       this.owned.add(copy);
       return copy as T;
     }
     if (!isPlainContainer(object) || Object.isFrozen(object)) return value;
-    const state: ViewState = { target: object, shadow: undefined };
+    const state: ViewState = { target: object, shadow: undefined, parents: undefined, writtenBelow: false };
     const proxy = new Proxy(object, this.handler);
     this.states.set(object, state);
     this.views.set(proxy, state);
@@ -105,23 +111,66 @@ export class CowSpace {
     const handed = this.handedOut.get(object);
     if (handed) return this.unwrap(handed, seen);
     const state = this.views.get(object);
-    // An unwritten view's subtree is all original: nothing below it can be a view.
-    if (state && !state.shadow) return state.target;
-    const source = state ? (state.shadow as object) : object;
+    // A view with no write in or below it stands for an all-original subtree: no copy.
+    if (state && !state.shadow && !state.writtenBelow) return state.target;
+    const source = state ? (state.shadow ?? state.target) : object;
+    if (this.owned.has(source) && (source instanceof Map || source instanceof Set)) return this.unwrapCollection(source, seen);
     if (!isPlainContainer(source)) return source;
-    let copy: Record<PropertyKey, unknown> | unknown[] | undefined;
-    seen.set(object, source);
+    // A written view is copied up front, so cycles through it point at the copy. The child's own
+    // objects are copied only if something in them changes.
+    let copy = state ? (shallowCopy(source) as Record<string, unknown>) : undefined;
+    seen.set(object, copy ?? source);
     for (const key of Object.keys(source)) {
       const item = (source as Record<string, unknown>)[key];
       const plain = this.unwrap(item, seen);
-      if (plain !== item) {
-        copy ??= shallowCopy(source) as Record<PropertyKey, unknown>;
-        (copy as Record<string, unknown>)[key] = plain;
+      if (plain !== item || copy) {
+        copy ??= shallowCopy(source) as Record<string, unknown>;
+        copy[key] = plain;
       }
     }
     const result = copy ?? source;
     seen.set(object, result);
     return result;
+  }
+
+  /** A Map or Set copied on read holds views of this space: a new collection of plain entries. */
+  private unwrapCollection(source: Map<unknown, unknown> | Set<unknown>, seen: Map<object, unknown>): unknown {
+    if (source instanceof Map) {
+      const result = new Map<unknown, unknown>();
+      seen.set(source, result);
+      for (const [key, entry] of source) result.set(this.unwrap(key, seen), this.unwrap(entry, seen));
+      return result;
+    }
+    const result = new Set<unknown>();
+    seen.set(source, result);
+    for (const member of source) result.add(this.unwrap(member, seen));
+    return result;
+  }
+
+  /**
+   * Records that `child` was read from `parent`'s view, so a write at or below `child` marks the
+   * path up to every root as written below (`materialize` then copies that path and keeps the
+   * untouched rest original). A copied-on-read value counts as a write: its copy must be reached.
+   */
+  private link(parent: ViewState, child: unknown, handed: unknown): void {
+    if (typeof handed !== "object" || handed === null) return;
+    const state = this.views.get(handed);
+    if (!state) {
+      if (handed !== child && this.owned.has(handed)) this.markWrittenBelow(parent);
+      return;
+    }
+    if (!(state.parents ??= []).includes(parent)) state.parents.push(parent);
+    if (state.shadow || state.writtenBelow) this.markWrittenBelow(parent);
+  }
+
+  /** Flags `state` and every view above it as having a write below (stops where already flagged). */
+  private markWrittenBelow(state: ViewState): void {
+    const pending = [state];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      if (next.writtenBelow) continue;
+      next.writtenBelow = true;
+      if (next.parents) pending.push(...next.parents);
+    }
   }
 
   /** One handler for every view of the space; each trap finds its view's state by the Proxy target. */
@@ -130,7 +179,17 @@ export class CowSpace {
     const current = (target: object) => stateOf(target).shadow ?? target;
     const writable = (target: object) => {
       const state = stateOf(target);
-      return (state.shadow ??= shallowCopy(target));
+      if (!state.shadow) {
+        state.shadow = shallowCopy(target);
+        if (state.parents) for (const parent of state.parents) this.markWrittenBelow(parent);
+      }
+      return state.shadow;
+    };
+    // Hands out the view (or copy) of a value read from `target`, linked to its parent.
+    const child = (target: object, value: object) => {
+      const handed = this.view(value);
+      this.link(stateOf(target), value, handed);
+      return handed;
     };
     const remember = (value: unknown) => {
       if (typeof value === "object" && value !== null && !this.views.has(value)) this.owned.add(value);
@@ -143,7 +202,7 @@ export class CowSpace {
         // Proxy invariant: a non-writable, non-configurable data property must read as itself.
         const own = state.shadow ? undefined : Reflect.getOwnPropertyDescriptor(target, key);
         if (own && own.configurable === false && own.writable === false) return value;
-        return this.view(value);
+        return child(target, value);
       },
       set: (target, key, value) => {
         remember(value);
@@ -159,11 +218,16 @@ export class CowSpace {
       getOwnPropertyDescriptor: (target, key) => {
         const state = stateOf(target);
         const descriptor = Reflect.getOwnPropertyDescriptor(state.shadow ?? target, key);
+        if (!descriptor) return descriptor;
+        const original = state.shadow ? Reflect.getOwnPropertyDescriptor(target, key) : descriptor;
         // Reported descriptors must stay configurable unless the target's own one is not.
-        if (descriptor && state.shadow && descriptor.configurable === false) {
-          const original = Reflect.getOwnPropertyDescriptor(target, key);
-          if (!original || original.configurable) descriptor.configurable = true;
-        }
+        if (state.shadow && descriptor.configurable === false && (!original || original.configurable)) descriptor.configurable = true;
+        // A descriptor's value is a read like `get`: hand out the view, not the original, or
+        // writes through `Object.getOwnPropertyDescriptor(view, k).value` would reach the parent,
+        // and a nested space copying this view (nested containers) would bypass its writes.
+        // A non-writable, non-configurable property must report its own value (proxy invariant).
+        const fixed = original?.configurable === false && original.writable === false;
+        if (typeof descriptor.value === "object" && descriptor.value !== null && !fixed) descriptor.value = child(target, descriptor.value);
         return descriptor;
       },
     };

@@ -1,0 +1,79 @@
+import type { Context } from "../blok/index.js";
+import type { CowSpace } from "./isolation/copyOnWrite.js";
+import type { ChildStep } from "./planChildren.js";
+
+/**
+ * The part of a child's context that crosses the wire to a queue worker: plain JSON data only.
+ * Not sent: `env` (a worker uses its own environment; secrets stay where they are), `config`
+ * (inputs are already resolved), the logger and the signal (the worker has its own).
+ */
+export interface RemoteContext {
+  readonly id: string;
+  readonly workflow_name?: string;
+  readonly workflow_path?: string;
+  readonly request: { readonly body?: unknown; readonly headers?: unknown; readonly params?: unknown; readonly query?: unknown; readonly method?: unknown; readonly url?: unknown; readonly path?: unknown; readonly baseUrl?: unknown };
+  readonly response: { readonly data: unknown; readonly contentType?: string };
+  readonly vars?: unknown;
+  readonly item?: unknown;
+  readonly index?: number;
+}
+
+/** One child attempt handed to a remote executor. */
+export interface RemoteChildJob {
+  /** The container step that runs the child. */
+  readonly container: string;
+  /** What to run: resolved by the worker from its own node directories, never from the payload. */
+  readonly step: ChildStep;
+  readonly attempt: number;
+  /** The child's inputs, mapped by the container against the child's context. */
+  readonly inputs: unknown;
+  readonly ctx: RemoteContext;
+}
+
+/** What a remote executor returns for a successful attempt. */
+export interface RemoteOutcome {
+  readonly data: unknown;
+  readonly timing?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Runs one child attempt elsewhere. Must stop the remote work when `signal` aborts (remove a
+ * waiting job, tell a running one to abort) and reject with the child's error when it fails.
+ */
+export type RemoteExecutor = (job: RemoteChildJob, signal: AbortSignal) => Promise<RemoteOutcome>;
+
+/** A connection to a queue for the length of one container run. */
+export interface RemoteSession {
+  readonly execute: RemoteExecutor;
+  /** Releases everything the session created (connections, listeners, leftover jobs). */
+  close(): Promise<void>;
+}
+
+/** Settings of the queue backend, as the container config gives them. */
+export interface QueueSettings {
+  readonly redis_url?: string | undefined;
+  readonly name: string;
+  readonly max_result_bytes: number;
+}
+
+/** Opens a queue session for one container run. */
+export type QueueConnector = (settings: QueueSettings) => Promise<RemoteSession>;
+
+const REQUEST_FIELDS = ["body", "headers", "params", "query", "method", "url", "path", "baseUrl"] as const;
+
+/** The JSON-safe subset of a child's context for a remote worker (see {@link RemoteContext}). */
+export function remoteContext(ctx: Context, space: CowSpace): RemoteContext {
+  const request: Record<string, unknown> = {};
+  const source = (ctx.request ?? {}) as Record<string, unknown>;
+  for (const field of REQUEST_FIELDS) if (source[field] !== undefined) request[field] = space.materialize(source[field]);
+  return {
+    id: ctx.id,
+    ...(ctx.workflow_name === undefined ? {} : { workflow_name: ctx.workflow_name }),
+    ...(ctx.workflow_path === undefined ? {} : { workflow_path: ctx.workflow_path }),
+    request,
+    response: { data: space.materialize(ctx.response?.data), ...(ctx.response?.contentType ? { contentType: ctx.response.contentType } : {}) },
+    ...(ctx.vars === undefined ? {} : { vars: space.materialize(ctx.vars) }),
+    ...("item" in ctx ? { item: space.materialize(ctx.item) } : {}),
+    ...(ctx.index === undefined ? {} : { index: ctx.index }),
+  };
+}
