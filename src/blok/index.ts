@@ -27,7 +27,7 @@ export { InvalidNodeError } from "./InvalidNodeError.js";
 export { InputValidationError } from "./InputValidationError.js";
 export { MissingNodeConfigError } from "./MissingNodeConfigError.js";
 export { mapSecondPass, mapString, mapValue, mapperData, runJs } from "./mapper.js";
-export { reportTiming, setTimingSink } from "./childTiming.js";
+export { type ChildHooks, reportTiming, setChildHooks, toPlain } from "./childHooks.js";
 export { mapStepInputs } from "./mapStepInputs.js";
 export { runWithInputs } from "./runWithInputs.js";
 export { deepClone } from "./deepClone.js";

@@ -1,8 +1,13 @@
-import type { RuntimePlugin } from "../environment/index.js";
+import { pythonPlugin, type RuntimePlugin, workerPlugin } from "../environment/index.js";
 import type { RunCommand } from "./parseArgs.js";
-import type { CliIO } from "./runCommand.js";
 
-/** The runtimes a `run` command needs. Python and worker-thread runtimes are added here. */
-export async function createPlugins(_command: RunCommand, _io: CliIO): Promise<RuntimePlugin[]> {
-  return [];
+/**
+ * The runtimes of a `run` command. Both open lazily: a workflow with no Python step never starts
+ * Python, one with no worker-isolated child never starts a thread.
+ */
+export async function createPlugins(command: RunCommand): Promise<RuntimePlugin[]> {
+  return [
+    pythonPlugin({ ...(command.pythonNodesDir ? { nodesDir: command.pythonNodesDir } : {}), ...(command.python ? { python: command.python } : {}) }),
+    workerPlugin({ ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}), ...(command.workers ? { threads: command.workers } : {}) }),
+  ];
 }

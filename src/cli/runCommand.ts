@@ -12,7 +12,7 @@ export interface CliIO {
 }
 
 /** Starts the runtimes a command asks for (Python, worker threads). */
-export type PluginFactory = (command: RunCommand, io: CliIO) => Promise<RuntimePlugin[]>;
+export type PluginFactory = (command: RunCommand) => Promise<RuntimePlugin[]>;
 
 /**
  * `blok-parallel run`: runs the workflow, prints its final response data as one JSON document on
@@ -31,7 +31,7 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
     const body = await readBody(command.body);
     // stdout is reserved for the result document: Blok's log lines go to stderr, and only on request.
     const logger = new DefaultLogger({ write: command.logs ? (line) => io.stderr.write(`${line}\n`) : () => undefined });
-    plugins = await createPlugins(command, io);
+    plugins = await createPlugins(command);
     const run = async (forceSequential: boolean) => {
       const env = createEnvironment({
         ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}),

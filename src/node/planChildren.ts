@@ -1,4 +1,4 @@
-import { type Context, mapStepInputs, type NodeBase, type Step, setTimingSink } from "../blok/index.js";
+import { type Context, mapStepInputs, type NodeBase, type Step, setChildHooks } from "../blok/index.js";
 import { type Attempt, type Child, fromAbortable } from "../core/index.js";
 import type { ChildDescriptor, ContainerConfig } from "./containerSchema.js";
 import type { BlokHost } from "./host.js";
@@ -60,7 +60,7 @@ async function runAttempt(container: string, step: ChildStep, parent: Context, c
   const started = performance.now();
   const node = await backend.resolve(step);
   const resolved = performance.now();
-  setTimingSink(ctx, attempt.reportTiming);
+  setChildHooks(ctx, { reportTiming: attempt.reportTiming, toPlain: (value) => space.materialize(value) });
   // The host's Runner gives exact Blok step semantics: mapping, validation, set_var, nested flows.
   const after = await new backend.host.Runner([node]).run(ctx);
   attempt.reportTiming({ resolve_ms: resolved - started, run_ms: performance.now() - resolved });

@@ -25,6 +25,7 @@ export {
   type PythonExecuteResult,
   type PythonRuntimeClientOptions,
 } from "./PythonRuntimeClient.js";
+export { PythonNode } from "./PythonNode.js";
 export { DEFAULT_PYTHON_RUNTIME_PORT, pythonRuntimeFromEnv, type PythonRuntimeAddress } from "./pythonRuntimeFromEnv.js";
 export {
   PYTHON_RUNTIME_READY_PREFIX,

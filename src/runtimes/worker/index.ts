@@ -19,6 +19,7 @@ export {
   type WorkerPoolOptions,
 } from "./WorkerPoolOptions.js";
 export { threadExecArgv } from "./threadExecArgv.js";
+export { WorkerNode } from "./WorkerNode.js";
 export type { SerialisedError, WorkerTaskTiming } from "./protocol.js";
 export type { UncloneableValue } from "./thread/locate-uncloneable.mjs";
 export { WorkerRuntimeError } from "./errors/WorkerRuntimeError.js";

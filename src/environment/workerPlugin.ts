@@ -1,0 +1,30 @@
+import { findLocalNodeFile } from "../runtimes/local/index.js";
+import { WorkerNode, WorkerPool } from "../runtimes/worker/index.js";
+import type { RuntimePlugin } from "./createEnvironment.js";
+
+/** Options of {@link workerPlugin}. */
+export interface WorkerPluginOptions {
+  /** Directory of local nodes; `NODES_PATH` when omitted. */
+  readonly nodesDir?: string;
+  /** Thread count; default one per core. */
+  readonly threads?: number;
+}
+
+/**
+ * `local` children with isolation `worker`: the pool is created on first use, sized to the
+ * machine by default, and destroyed (every thread terminated) by `close()`.
+ */
+export function workerPlugin(options: WorkerPluginOptions = {}): RuntimePlugin {
+  let pool: WorkerPool | undefined;
+  return {
+    resolveWorker: async (step) => {
+      const nodesDir = options.nodesDir ?? process.env.NODES_PATH ?? "";
+      const file = await findLocalNodeFile(step.node, nodesDir);
+      pool ??= new WorkerPool(options.threads === undefined ? {} : { maxThreads: options.threads });
+      return new WorkerNode(pool, file);
+    },
+    close: async () => {
+      await pool?.destroy();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { type Context, NodeBlok, NodeBlokResponse, reportTiming, toPlain } from "../../blok/index.js";
+import type { WorkerPool } from "./WorkerPool.js";
+
+/**
+ * What a worker-isolated node sees of its context: the workflow's identity, the map-mode item
+ * and index, and (as Blok nodes read them) the request body and the previous step's data. The
+ * rest (`vars`, `config`, `env`, the logger) stays in the main thread: a 10 MB `ctx.vars` would
+ * otherwise be copied into every task. Map what a node needs into its inputs.
+ */
+function threadContext(ctx: Context): Record<string, unknown> {
+  return toPlain(ctx, {
+    id: ctx.id,
+    workflow_name: ctx.workflow_name,
+    workflow_path: ctx.workflow_path,
+    request: { body: ctx.request?.body },
+    response: { data: ctx.response?.data },
+    ...("item" in ctx ? { item: ctx.item } : {}),
+    ...(ctx.index === undefined ? {} : { index: ctx.index }),
+  });
+}
+
+/**
+ * A `local` node with isolation `worker`: its module runs in a thread of `pool` on structured
+ * clones of its mapped inputs and of a small context (see {@link threadContext}), so CPU-heavy
+ * work runs in parallel with the event loop and with other children. `ctx.signal` aborts the
+ * task, which terminates the thread (a busy loop cannot outlive its timeout).
+ */
+export class WorkerNode extends NodeBlok<unknown> {
+  constructor(
+    private readonly pool: WorkerPool,
+    /** The node module's file. */
+    readonly modulePath: string,
+  ) {
+    super();
+  }
+
+  async handle(ctx: Context, inputs: unknown): Promise<NodeBlokResponse> {
+    const { data, timing } = await this.pool.run(
+      { modulePath: this.modulePath, name: this.name, ctx: threadContext(ctx), inputs: toPlain(ctx, inputs) },
+      ctx.signal ? { signal: ctx.signal } : {},
+    );
+    reportTiming(ctx, timing as unknown as Record<string, number>);
+    const response = new NodeBlokResponse();
+    response.setSuccess(data as never);
+    return response;
+  }
+}
