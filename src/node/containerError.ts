@@ -14,13 +14,15 @@ function codeOf(error: ParallelExecutionError): number {
  * The workflow-level error for a failed container run, built on the host's GlobalError so the
  * host runner keeps its code and json: 504 for timeouts, the failed child's own code when it had
  * one, else 500. The json carries the reason, the failing child, `execution_info`, the partial
- * `results` and every error entry, so callers can see how far the run got.
+ * `results` and every error entry, so callers can see how far the run got. The message names the
+ * failed child and its cause; for a global timeout or an exceeded failure budget, the children
+ * concerned.
  */
 export function runFailure(host: BlokHost, stepName: string, error: ParallelExecutionError): GlobalError {
-  const failure = new host.GlobalError(error.message);
+  const failure = new host.GlobalError(error.message + culprits(error));
   failure.setCode(codeOf(error));
   failure.setJson({
-    error: error.message,
+    error: failure.message,
     reason: error.reason,
     ...(error.child ? { node: error.child.name } : {}),
     results: error.results,
@@ -29,6 +31,37 @@ export function runFailure(host: BlokHost, stepName: string, error: ParallelExec
   });
   failure.setName(stepName);
   return failure;
+}
+
+const MAX_NAMED = 5;
+
+function nameList(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_NAMED).join(", ");
+  return names.length > MAX_NAMED ? `${shown} and ${names.length - MAX_NAMED} more` : shown;
+}
+
+function shorten(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+/**
+ * What the core's message leaves out when no single child caused the stop: a global timeout's
+ * message names no child and a failure budget's only counts them, so the children concerned
+ * (and each failure's cause) are appended. Fail-fast and cancellation messages are complete.
+ */
+function culprits(error: ParallelExecutionError): string {
+  if (error.reason === "global_timeout") {
+    const stopped = error.errors.filter((entry) => entry.status === "cancelled" && entry.attempts > 0).map((entry) => entry.node);
+    const waiting = error.errors.filter((entry) => entry.status === "cancelled" && entry.attempts === 0).map((entry) => entry.node);
+    return `${stopped.length ? `; stopped while running: ${nameList(stopped)}` : ""}${waiting.length ? `; not started: ${nameList(waiting)}` : ""}`;
+  }
+  if (error.reason === "failure_budget_exceeded") {
+    const failed = error.errors
+      .filter((entry) => entry.status === "failed" || entry.status === "timed_out")
+      .map((entry) => `${entry.node} (${entry.status === "timed_out" ? "timed out" : shorten(entry.error)})`);
+    return failed.length ? `; failed: ${nameList(failed)}` : "";
+  }
+  return "";
 }
 
 /** The workflow-level error for a container that could not start: bad config or an unresolvable child. */
