@@ -1,4 +1,4 @@
-import { lastValueFrom, toArray } from "rxjs";
+import { from, lastValueFrom } from "rxjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { NodeBase } from "../../src/blok/index.js";
 import type { Attempt, Child } from "../../src/core/index.js";
@@ -28,6 +28,10 @@ function localBackend(resolved: ChildStep[]) {
 
 const attempt = (): Attempt => ({ index: 0, name: "child", number: 1, late: () => undefined, reportTiming: () => undefined });
 
+function runOnce(child: Child<unknown> | undefined): Promise<unknown> {
+  return lastValueFrom(from((child as Child<unknown>).run(attempt())));
+}
+
 function take<T>(iterable: Iterable<T>, count: number): T[] {
   const out: T[] = [];
   for (const value of iterable) {
@@ -50,7 +54,7 @@ describe("planChildren()", () => {
     const first = take(planned.children, 3);
     expect(first.map((child) => child.name)).toEqual(["batch[0]", "batch[1]", "batch[2]"]);
     expect(resolved).toHaveLength(1);
-    const [output] = await lastValueFrom((first[2] as Child<unknown>).run(attempt()).pipe(toArray()));
+    const output = await runOnce(first[2]);
     expect(output).toEqual({ index: 2, size: 1000 });
     expect(resolved).toHaveLength(2);
   });
@@ -58,12 +62,11 @@ describe("planChildren()", () => {
   it("map mode without batch_size: one child per item, the last batch of a batched run may be short", async () => {
     const one = await planChildren("fan", readContainerConfig("fan", { map: { items: ["a", "b", "c"], node: { name: "item", node: "probe" } } }, {}), context({}), localBackend([]));
     expect(one.total).toBe(3);
-    const [output] = await lastValueFrom((take(one.children, 3)[1] as Child<unknown>).run(attempt()).pipe(toArray()));
+    const output = await runOnce(take(one.children, 3)[1]);
     expect(output).toEqual({ index: 1, size: "b" });
     const batched = await planChildren("fan", readContainerConfig("fan", { map: { items: [1, 2, 3, 4, 5], batch_size: 2, node: { name: "b", node: "probe" } } }, {}), context({}), localBackend([]));
     expect(batched.total).toBe(3);
-    const last = take(batched.children, 3)[2] as Child<unknown>;
-    expect(await lastValueFrom(last.run(attempt()))).toEqual({ index: 2, size: 1 });
+    expect(await runOnce(take(batched.children, 3)[2])).toEqual({ index: 2, size: 1 });
   });
 
   it("an empty items array plans no child", async () => {
