@@ -5,7 +5,7 @@
 import { getEventListeners } from "node:events";
 import { TestScheduler } from "rxjs/testing";
 import { beforeEach, describe, expect, it } from "vitest";
-import { parallel } from "../src/core/index.js";
+import { type Child, parallel } from "../src/core/index.js";
 import { expectBalanced, finishedOnly, labelsOf, lastFinished, marbleChild, recordEvents } from "./helpers.js";
 
 let scheduler: TestScheduler;
@@ -84,7 +84,65 @@ describe("parallel() cancellation by signal", () => {
   });
 });
 
+describe("parallel() cancellation by signal, edge cases", () => {
+  it("parallel() with an already aborted signal never subscribes an Observable input (its children are unknown)", () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const a = marbleChild("a", cold("-a|"));
+      const input = cold<Child<string>>("a|", { a });
+      expectObservable(parallel(input, {}, { scheduler, signal: AbortSignal.abort("no") }).pipe(finishedOnly())).toBe("(f|)", {
+        f: { outcome: "failed", reason: "cancelled", message: "Parallel execution cancelled: no", results: [] },
+      });
+      expectSubscriptions(input.subscriptions).toBe([]);
+    });
+  });
+
+  it("parallel() keeps the first stop cause when the signal aborts while the run is already stopping", () => {
+    scheduler.run(({ cold, flush }) => {
+      // The global timeout stops the run at 4; a consumer aborts the signal while handling the
+      // resulting `cancelled` event. The run must end once, for the global timeout.
+      const controller = new AbortController();
+      const a = marbleChild("a", cold("--------a|"));
+      const labels: string[] = [];
+      let finishedEvents = 0;
+      parallel([a], { global_timeout: 4 }, { scheduler, signal: controller.signal }).subscribe((event) => {
+        labels.push(event.type);
+        if (event.type === "cancelled") controller.abort("impatient");
+        if (event.type === "finished") {
+          finishedEvents++;
+          expect(event.outcome === "failed" && event.error.reason).toBe("global_timeout");
+        }
+      });
+      flush();
+      expect(labels).toEqual(["started", "cancelled", "finished"]);
+      expect(finishedEvents).toBe(1);
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    });
+  });
+
+  it("parallel() names a cancellation whose signal carries no reason (signal polyfills)", () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      // A minimal AbortSignal look-alike: some polyfills leave `reason` undefined.
+      const target = new EventTarget();
+      const signal = Object.assign(target, { aborted: false, reason: undefined }) as unknown as AbortSignal;
+      scheduler.schedule(() => target.dispatchEvent(new Event("abort")), 2);
+      expectObservable(parallel([marbleChild("a", cold("-----a|"))], {}, { scheduler, signal }).pipe(finishedOnly())).toBe("--(f|)", {
+        f: { outcome: "failed", reason: "cancelled", message: "Parallel execution cancelled", results: [null] },
+      });
+    });
+  });
+});
+
 describe("parallel() cancellation by unsubscription", () => {
+  it("parallel() unsubscribes an Observable input when the run is unsubscribed", () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const a = marbleChild("a", cold("------a|"));
+      const input = cold<Child<string>>("a-------a|", { a });
+      expectObservable(parallel(input, {}, { scheduler }).pipe(finishedOnly()), "^---!").toBe("----");
+      expectSubscriptions(input.subscriptions).toBe("^---!");
+      expectSubscriptions(a.cold.subscriptions).toBe("^---!");
+    });
+  });
+
   it("parallel() unsubscribes every running child when the run is unsubscribed, and starts no more", () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const a = marbleChild("a", cold("--------a|"));

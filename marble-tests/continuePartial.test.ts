@@ -3,6 +3,7 @@
  * succeeds, unless `tolerated_failures` (a count or a percentage of the total) is exceeded: then
  * it fails like fail-fast, unsubscribing running siblings at that frame.
  */
+import { throwError } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type Child, type ExecutionOptionsInput, parallel } from "../src/core/index.js";
@@ -33,6 +34,28 @@ describe("parallel() continue-partial", () => {
       const entry = finished.result.errors![0]!;
       expect(Object.keys(entry)).not.toContain("cause");
       expect((entry.cause as Error).message).toBe("bad row");
+    });
+  });
+
+  it("parallel() describes errors that are not Error objects: strings as is, objects as JSON, the rest as text", () => {
+    scheduler.run(({ cold, flush }) => {
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      const errors = ["plain text", { code: 42 }, circular, undefined, 7];
+      // A cold "#" with an undefined error value would throw the string "error": use throwError.
+      const children: Child<string>[] = errors.map((error, i) =>
+        error === undefined ? { name: `c${i}`, run: () => throwError(() => undefined) } : marbleChild(`c${i}`, cold("-#", undefined, error)),
+      );
+      const run = recordEvents(scheduler, parallel(children, partial(), { scheduler }));
+      flush();
+      const finished = lastFinished(run.events);
+      expect(finished.outcome === "succeeded" && finished.result.errors!.map((e) => e.error)).toEqual([
+        "plain text",
+        '{"code":42}',
+        "[object Object]",
+        "undefined",
+        "7",
+      ]);
     });
   });
 

@@ -147,6 +147,25 @@ describe("parallel() progress events", () => {
     });
   });
 
+  it("parallel() merges the timings a child reports into its record", () => {
+    scheduler.run(({ cold, flush }) => {
+      const work = cold("---w|");
+      const child: Child<string> = {
+        name: "timed",
+        run: (attempt) => {
+          attempt.reportTiming({ startup_ms: 1, work_ms: 0 });
+          attempt.reportTiming({ work_ms: 2 });
+          return work;
+        },
+      };
+      const run = recordEvents(scheduler, parallel([child, marbleChild("plain", cold("-p|"))], {}, { scheduler }));
+      flush();
+      const [timed, plain] = lastFinished(run.events).info.children!;
+      expect(timed!.timing).toEqual({ startup_ms: 1, work_ms: 2 });
+      expect(plain).not.toHaveProperty("timing");
+    });
+  });
+
   it("parallel() trims results to the real number of children when the total hint was too large", () => {
     scheduler.run(({ cold, flush }) => {
       const a = marbleChild("a", cold("-a|"));

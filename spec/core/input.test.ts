@@ -2,7 +2,7 @@
  * The input side of a run: huge synchronous inputs (no stack overflow, order kept), iterables
  * that throw, lazily read iterables (never read ahead of the window), and endless iterables.
  */
-import { firstValueFrom, last, type Observable, of, tap } from "rxjs";
+import { firstValueFrom, from, last, type Observable, of, tap } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { asyncChild, type Child, executeParallel, type FinishedEvent, type ParallelEvent, parallel } from "../../src/core/index.js";
@@ -50,6 +50,34 @@ describe("parallel() with huge synchronous inputs", () => {
     expect(end.error.message).toBe("Node bad failed: no");
     expect(end.info).toMatchObject({ total: n, completed: 50_000, errored: 1, cancelled: n - 50_001 });
     expect(end.info.children![99_999]).toMatchObject({ status: "cancelled", attempts: 0 });
+  });
+});
+
+describe("parallel() with a huge Observable input", () => {
+  it("parallel() buffers 5,000 children emitted at once by an Observable and runs them in order at max_concurrent 1", async () => {
+    const n = 5_000;
+    const started: number[] = [];
+    const children = Array.from({ length: n }, (_, i): Child<number> => ({
+      name: `n${i}`,
+      run: () => {
+        started.push(i);
+        return of(i);
+      },
+    }));
+    const end = await finished(parallel(from(children), { max_concurrent: 1 }, { progress: "none" }));
+    if (end.outcome !== "succeeded") throw new Error("expected success");
+    expect(end.result.results.every((value, i) => value === i)).toBe(true);
+    expect(started.every((value, i) => value === i)).toBe(true);
+    expect(end.info.total).toBe(n);
+  });
+
+  it("parallel() reports the buffered rest of a huge Observable input as not started on fail-fast", async () => {
+    const n = 3_000;
+    const children = Array.from({ length: n }, (_, i): Child<number> => (i === 2_000 ? { name: "bad", run: () => Promise.reject(new Error("no")) } : syncChild(i)));
+    const end = await finished(parallel(from(children), { max_concurrent: 1 }, { progress: "none" }));
+    expect(end.info).toMatchObject({ total: n, completed: 2_000, errored: 1, cancelled: n - 2_001 });
+    expect(end.info.children!.map((c) => c.index)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(end.info.children![2_001]).toMatchObject({ name: "n2001", status: "cancelled", attempts: 0 });
   });
 });
 

@@ -180,12 +180,9 @@ export function startRun<T>(
   };
   work.add(
     feed.offers.pipe(tap({ complete: inputDone }), mergeMap(runChild)).subscribe({
-      complete: () => {
-        ledger.markInputDone();
-        const exceeded = budgetExceeded();
-        if (exceeded) stopCause = { reason: "failure_budget_exceeded", message: exceeded, cause: undefined };
-        finish();
-      },
+      // Every child has ended. The budget needs no check here: `inputDone` checked it when the
+      // input ran out, and every failure since then was checked against the exact total.
+      complete: finish,
       error: (error: unknown) => stop({ reason: "input_error", message: `Could not read the list of children: ${messageOf(error)}`, cause: error }),
     }),
   );
