@@ -1,3 +1,4 @@
+import { cp } from "node:fs/promises";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
@@ -7,4 +8,11 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
+  // CJS output needs import.meta.url (asset paths: the worker entry, the Python proto).
+  shims: true,
+  // The worker-thread entry is plain ESM loaded by path at run time (new URL("./thread/...",
+  // import.meta.url)), not an import: copy it next to the chunks that point at it.
+  async onSuccess() {
+    await cp("src/runtimes/worker/thread", "dist/thread", { recursive: true, filter: (source) => !source.endsWith(".d.mts") });
+  },
 });

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// Runs the built CLI when dist/ exists (an installed package), else the TypeScript sources
-// through tsx (a fresh clone: no build step needed).
+// In a checkout (src/ present) runs the TypeScript sources through tsx, so a fresh clone needs no
+// build and an old dist/ never shadows edited sources; an installed package (dist/ only) runs the
+// built CLI.
 import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
-const built = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const sources = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 let entry;
-if (existsSync(built)) {
-  entry = await import(pathToFileURL(built).href);
-} else {
+if (existsSync(sources)) {
   const { tsImport } = await import("tsx/esm/api");
   entry = await tsImport("../src/cli/main.ts", import.meta.url);
+} else {
+  entry = await import("../dist/cli.js");
 }
 process.exitCode = await entry.main(process.argv.slice(2));

@@ -1,0 +1,36 @@
+/**
+ * `@blok-ts/parallel-execution`: a parallel execution container node for Blok workflows, on a
+ * reactive RxJS executor. The framework-free executor alone is also published as
+ * `@blok-ts/parallel-execution/core`.
+ * @packageDocumentation
+ */
+export * from "./core/index.js";
+export * from "./node/index.js";
+export {
+  type BlokEnvironment,
+  CONTAINER_KEYS,
+  createEnvironment,
+  type EnvironmentOptions,
+  type PythonPluginOptions,
+  pythonPlugin,
+  type RuntimePlugin,
+  type WorkerPluginOptions,
+  workerPlugin,
+} from "./environment/index.js";
+export {
+  type Context,
+  createContext,
+  GlobalError,
+  type INodeBlokResponse,
+  NodeBase,
+  NodeBlok,
+  NodeBlokResponse,
+  reportTiming,
+  Runner,
+  type Step,
+  toPlain,
+} from "./blok/index.js";
+export { createRegistry, loadWorkflow, type RunWorkflowOptions, runWorkflow, type Workflow, type WorkflowRun } from "./runner/index.js";
+export { NodeRegistry } from "./runtimes/module/index.js";
+export { openPythonRuntime, PythonNode, PythonRuntimeClient, startPythonRuntime } from "./runtimes/python/index.js";
+export { WorkerNode, WorkerPool } from "./runtimes/worker/index.js";

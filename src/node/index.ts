@@ -1,0 +1,16 @@
+export { buildConfigJson, CONFIG_EXAMPLE } from "./configJson.js";
+export {
+  type ChildDescriptor,
+  CONTAINER_LIMITS,
+  type ContainerConfig,
+  type ContainerConfigInput,
+  containerConfigSchema,
+  type ContainerExecution,
+  type MapBlock,
+} from "./containerSchema.js";
+export { type BlokHost, defaultHost } from "./host.js";
+export { CowSpace } from "./isolation/copyOnWrite.js";
+export { type ContainerDependencies, type ContainerOutput, createParallelExecutionNode } from "./ParallelExecutionNode.js";
+export { type ChildBackend, ChildResolutionError, type ChildResolver, type ChildStep } from "./planChildren.js";
+export { readContainerConfig } from "./readContainerConfig.js";
+export type { QueueConnector, QueueSettings, RemoteChildJob, RemoteContext, RemoteExecutor, RemoteOutcome, RemoteSession } from "./remoteJob.js";
