@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Context, createContext, Runner } from "../../src/blok/index.js";
+import { type Context, createContext, NodeBlokResponse, Runner } from "../../src/blok/index.js";
 import { CowSpace } from "../../src/node/isolation/copyOnWrite.js";
 import { isolateContext } from "../../src/node/isolation/isolateContext.js";
 import { Probe, asStep, silentLogger } from "../blok/support.js";
@@ -94,6 +94,24 @@ describe("isolateContext()", () => {
     expect(live.body.order.id).toBe(7);
     expect(live.method).toBe("POST");
     expect(structuredClone(space.materialize(child.request))).toMatchObject({ body: { order: { id: 8 } }, method: "GET" });
+  });
+
+  it("isolates a response that is a step's NodeBlokResponse (a class instance), not only a plain one", () => {
+    const parent = parentContext();
+    const previous = new NodeBlokResponse();
+    previous.setSuccess({ rows: [{ id: 1 }] });
+    parent.response = previous;
+    const child = isolateContext(parent, new CowSpace(), options()) as Any;
+    const sibling = isolateContext(parent, new CowSpace(), options()) as Any;
+    expect(child.response).toMatchObject({ data: { rows: [{ id: 1 }] }, success: true, error: null });
+    child.response.data.rows[0].id = 2;
+    child.response.data.added = true;
+    child.response.contentType = "text/html";
+    child.response.extra = "mine";
+    expect(previous.data).toEqual({ rows: [{ id: 1 }] });
+    expect(previous.contentType).toBe("application/json");
+    expect(previous).not.toHaveProperty("extra");
+    expect(sibling.response.data).toEqual({ rows: [{ id: 1 }] });
   });
 
   it("creates the child's config entry when the workflow has none, without touching the parent's map", () => {

@@ -35,6 +35,17 @@ function isolateRequest(request: unknown, space: CowSpace): unknown {
 }
 
 /**
+ * After any step without `set_var`, `ctx.response` is that step's NodeBlokResponse: a class
+ * instance, which a view shares instead of wrapping, so a child writing `ctx.response.data.x`
+ * (or `ctx.response.extra`) wrote the parent's and its siblings' response. Children get a plain
+ * object with the response's own fields, behind a view.
+ */
+function isolateResponse(response: unknown, space: CowSpace): unknown {
+  if (response === undefined || response === null || isPlainObject(response)) return space.view(response);
+  return space.view({ ...(response as Record<string, unknown>) });
+}
+
+/**
  * Builds a child's context from its parent's: every data field (`request`, `response`, `vars`,
  * `config`, `error`, `func`, and whatever else a host put there) is a copy-on-write view in the
  * child's own {@link CowSpace}, so nothing the child writes, at any depth, reaches the parent or a
@@ -53,7 +64,8 @@ export function isolateContext(parent: Context, space: CowSpace, options: ChildC
     if (key === "signal" || key === "item" || key === "index") continue;
     const descriptor = Reflect.getOwnPropertyDescriptor(parent, key)!;
     if ("value" in descriptor && !SHARED.has(key)) {
-      descriptor.value = key === "request" ? isolateRequest(descriptor.value, space) : space.view(descriptor.value);
+      descriptor.value =
+        key === "request" ? isolateRequest(descriptor.value, space) : key === "response" ? isolateResponse(descriptor.value, space) : space.view(descriptor.value);
     }
     Reflect.defineProperty(child, key, descriptor);
   }
