@@ -3,7 +3,7 @@
  * respected, `sequential` one at a time in input order, results in input order, zero children,
  * and Observable inputs whose children arrive over time.
  */
-import { NEVER } from "rxjs";
+import { NEVER, Observable } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type Child, parallel } from "../src/core/index.js";
@@ -176,6 +176,32 @@ describe("parallel() with an Observable of children", () => {
         f: { outcome: "failed", reason: "input_error", message: "Could not read the list of children: feed broke", results: [null] },
       });
       expectSubscriptions(a.cold.subscriptions).toBe("^--!");
+    });
+  });
+
+  it("parallel() reports the children an Observable input emitted before failing synchronously at subscription", () => {
+    scheduler.run(({ cold, flush, expectSubscriptions }) => {
+      const a = marbleChild("a", cold("--a|"));
+      const b = marbleChild("b", cold("--b|"));
+      const input = new Observable<Child<string>>((subscriber) => {
+        subscriber.next(a);
+        subscriber.next(b);
+        subscriber.error(new Error("feed broke"));
+      });
+      const run = recordEvents(scheduler, parallel(input, { max_concurrent: 1 }, { scheduler }));
+      flush();
+      const finished = lastFinished(run.events);
+      if (finished.outcome !== "failed") throw new Error("expected a failed run");
+      expect(finished.error.reason).toBe("input_error");
+      // Both children were emitted, so both belong to the run: a had started, b had not.
+      expect(finished.error.results).toEqual([null, null]);
+      expect(finished.info.children!.map((r) => [r.name, r.status, r.attempts])).toEqual([
+        ["a", "cancelled", 1],
+        ["b", "cancelled", 0],
+      ]);
+      expectSubscriptions(a.cold.subscriptions).toBe("(^!)");
+      expectSubscriptions(b.cold.subscriptions).toBe([]);
+      expectBalanced(finished.info);
     });
   });
 

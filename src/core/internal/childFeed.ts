@@ -1,4 +1,4 @@
-import { isObservable, Observable, type Subscriber, type Subscription } from "rxjs";
+import { isObservable, Observable, type Subscriber, Subscription } from "rxjs";
 import type { Child } from "../child.js";
 
 /** The children of a run: an array or any iterable (read lazily), or an Observable of children. */
@@ -53,22 +53,18 @@ function iterableSource<T>(input: Iterable<Child<T>>): Source<T> {
 /**
  * Buffers an Observable input in a queue with a moving head, so taking the next child is O(1)
  * (an `Array.shift` per child is what makes a huge mergeMap buffer quadratic).
+ *
+ * The input is subscribed by `connect()`, not here: the feed must hold the source before the
+ * input can emit, or children emitted synchronously at subscription (then an error, say) would
+ * be lost to `drain()` and the run would not report them.
  */
-function observableSource<T>(input: Observable<Child<T>>, onReady: () => void, onError: (error: unknown) => void): Source<T> & { subscription: Subscription } {
+function observableSource<T>(input: Observable<Child<T>>, onReady: () => void, onError: (error: unknown) => void): Source<T> & { connect(): Subscription } {
   let queue: Child<T>[] = [];
   let head = 0;
   let complete = false;
-  const subscription = input.subscribe({
-    next(child) {
-      queue.push(child);
-      onReady();
-    },
-    error: onError,
-    complete() {
-      complete = true;
-      onReady();
-    },
-  });
+  // Set by drain/close: a synchronous input may keep emitting until its subscribe returns.
+  let released = false;
+  const subscription = new Subscription();
   const take = (): Child<T> | undefined => {
     if (head === queue.length) return undefined;
     const child = queue[head]!;
@@ -79,22 +75,42 @@ function observableSource<T>(input: Observable<Child<T>>, onReady: () => void, o
     }
     return child;
   };
+  const release = () => {
+    released = true;
+    subscription.unsubscribe();
+  };
   return {
-    subscription,
+    connect() {
+      subscription.add(
+        input.subscribe({
+          next(child) {
+            if (released) return;
+            queue.push(child);
+            onReady();
+          },
+          error: onError,
+          complete() {
+            complete = true;
+            onReady();
+          },
+        }),
+      );
+      return subscription;
+    },
     next() {
       const child = take();
       if (child !== undefined) return child;
       return complete ? DONE : WAIT;
     },
     drain() {
-      subscription.unsubscribe();
+      release();
       const rest = queue.slice(head);
       queue = [];
       head = 0;
       return rest;
     },
     close() {
-      subscription.unsubscribe();
+      release();
       queue = [];
       head = 0;
     },
@@ -132,7 +148,7 @@ export class ChildFeed<T> {
       if (isObservable(this.input)) {
         const source = observableSource(this.input, () => this.pump(), fail);
         this.source = source;
-        subscriber.add(source.subscription);
+        subscriber.add(source.connect());
       } else {
         try {
           this.source = iterableSource(this.input);
