@@ -3,7 +3,7 @@
  * respected, `sequential` one at a time in input order, results in input order, zero children,
  * and Observable inputs whose children arrive over time.
  */
-import { NEVER, Observable } from "rxjs";
+import { NEVER, Observable, throwError } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type Child, parallel } from "../src/core/index.js";
@@ -202,6 +202,24 @@ describe("parallel() with an Observable of children", () => {
       expectSubscriptions(a.cold.subscriptions).toBe("(^!)");
       expectSubscriptions(b.cold.subscriptions).toBe([]);
       expectBalanced(finished.info);
+    });
+  });
+
+  it("parallel() runs none of the children a synchronous Observable input emits after the run stopped", () => {
+    scheduler.run(({ cold, flush }) => {
+      const late = marbleChild("late", cold("-x|"));
+      const bad: Child<string> = { name: "bad", run: () => throwError(() => new Error("at once")) };
+      const input = new Observable<Child<string>>((subscriber) => {
+        subscriber.next(bad);
+        subscriber.next(late);
+        subscriber.next(late);
+        subscriber.complete();
+      });
+      const run = recordEvents(scheduler, parallel(input, {}, { scheduler }));
+      flush();
+      expect(run.labels).toEqual(["started:0@0", "failed:0@0", "finished@0", "complete@0"]);
+      expect(late.cold.subscriptions).toEqual([]);
+      expect(lastFinished(run.events).info).toMatchObject({ total: 1, errored: 1 });
     });
   });
 
