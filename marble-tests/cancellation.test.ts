@@ -3,10 +3,11 @@
  * unsubscribing from the run. Both end every running child's subscription at that frame.
  */
 import { getEventListeners } from "node:events";
+import { of, take } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type Child, parallel } from "../src/core/index.js";
-import { expectBalanced, finishedOnly, labelsOf, lastFinished, marbleChild, recordEvents } from "./helpers.js";
+import { eventLabel, expectBalanced, finishedOnly, labelsOf, lastFinished, marbleChild, recordEvents } from "./helpers.js";
 
 let scheduler: TestScheduler;
 beforeEach(() => {
@@ -185,6 +186,42 @@ describe("parallel() cancellation by unsubscription", () => {
       );
       flush();
       expect(listenersAt6).toBe(0);
+    });
+  });
+});
+
+describe("parallel() unsubscribed while it is still starting", () => {
+  it("parallel() starts no further child once the consumer unsubscribes during the first synchronous children", () => {
+    let runs = 0;
+    const children = Array.from({ length: 1000 }, (_, i): Child<number> => ({
+      name: `n${i}`,
+      run: () => {
+        runs++;
+        return of(i);
+      },
+    }));
+    const seen: string[] = [];
+    parallel(children, { max_concurrent: 4 })
+      .pipe(take(3))
+      .subscribe((event) => seen.push(eventLabel(event)));
+    expect(seen).toEqual(["started:0", "succeeded:0", "started:1"]);
+    // The consumer left on child 1's `started` event, which comes just before its run() is
+    // called: child 1 still runs, nothing after it does (it used to run all 1000).
+    expect(runs).toBe(2);
+  });
+
+  it("parallel() unsubscribes the children it had started when the consumer leaves during the initial subscription", () => {
+    scheduler.run(({ cold, expectSubscriptions, flush }) => {
+      const children = ["---a|", "---b|", "---c|"].map((m, i) => marbleChild(`c${i}`, cold(m)));
+      const seen: string[] = [];
+      parallel(children, { max_concurrent: 3 }, { scheduler })
+        .pipe(take(1))
+        .subscribe((event) => seen.push(eventLabel(event)));
+      flush();
+      expect(seen).toEqual(["started:0"]);
+      expectSubscriptions(children[0]!.cold.subscriptions).toBe("(^!)");
+      expectSubscriptions(children[1]!.cold.subscriptions).toBe([]);
+      expectSubscriptions(children[2]!.cold.subscriptions).toBe([]);
     });
   });
 });

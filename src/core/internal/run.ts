@@ -1,4 +1,4 @@
-import { asyncScheduler, interval, mergeMap, Subscription, tap, timer, type Subscriber, type TeardownLogic } from "rxjs";
+import { asyncScheduler, interval, mergeMap, Subscription, tap, timer, type Subscriber } from "rxjs";
 import { ChildCancelledError, ChildTimeoutError, type FailureReason, ParallelExecutionError } from "../errors.js";
 import type { ChildEvent, ParallelEvent } from "../events.js";
 import type { ExecutionOptions } from "../options.js";
@@ -31,7 +31,7 @@ export function startRun<T>(
   input: ChildrenInput<T>,
   options: ExecutionOptions,
   run: RunOptions,
-): TeardownLogic {
+): void {
   const scheduler = run.scheduler ?? asyncScheduler;
   // performance.now() is monotonic; a scheduler's now() is what virtual time needs.
   const now = run.scheduler ? () => scheduler.now() : () => performance.now();
@@ -44,6 +44,18 @@ export function startRun<T>(
   teardown.add(work);
   let finished = false;
   let stopCause: StopCause | undefined;
+
+  // The consumer unsubscribed: stop everything quietly (no final event, nobody is listening).
+  // `close`, not `stop`: never-started children are not reported, so the input is not read.
+  // Registered now rather than returned at the end: a consumer can leave while this function is
+  // still starting the first children (e.g. `take(1)` on the events), and a teardown returned
+  // at the end would only run after every synchronous child of the input had been run.
+  subscriber.add(() => {
+    if (finished) return;
+    finished = true;
+    feed.close();
+    teardown.unsubscribe();
+  });
 
   const childEvent = (type: ChildEvent["type"], index: number, attempt: number, extra?: { error?: string; delay_ms?: number }) => {
     if (perChildEvents && !finished) subscriber.next({ type, index, name: ledger.nameOf(index), attempt, ...extra, info: ledger.snapshot() });
@@ -167,8 +179,6 @@ export function startRun<T>(
     teardown.add(interval(progress.sample_ms, scheduler).subscribe(() => subscriber.next({ type: "progress", info: ledger.snapshot() })));
   }
 
-  // If the run ends while this subscribe is still on the stack, `work` is already closed and
-  // rxjs unsubscribes what is added to it at once.
   // The feed completes once the input is exhausted, which can be long before the last children
   // finish. From then on the total is exact, so a percentage budget that could not be checked
   // while the size of an iterator or Observable input was unknown is checked now, and on every
@@ -178,6 +188,8 @@ export function startRun<T>(
     const exceeded = budgetExceeded();
     if (exceeded) stop({ reason: "failure_budget_exceeded", message: exceeded, cause: undefined });
   };
+  // If the run ends while this subscribe is still on the stack, `work` is already closed and
+  // rxjs unsubscribes what is added to it at once.
   work.add(
     feed.offers.pipe(tap({ complete: inputDone }), mergeMap(runChild)).subscribe({
       // Every child has ended. The budget needs no check here: `inputDone` checked it when the
@@ -186,13 +198,4 @@ export function startRun<T>(
       error: (error: unknown) => stop({ reason: "input_error", message: `Could not read the list of children: ${messageOf(error)}`, cause: error }),
     }),
   );
-
-  return () => {
-    // The consumer unsubscribed: stop everything quietly (no final event, nobody is listening).
-    // `close`, not `stop`: never-started children are not reported, so the input is not read.
-    if (finished) return;
-    finished = true;
-    feed.close();
-    teardown.unsubscribe();
-  };
 }
