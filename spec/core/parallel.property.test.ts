@@ -5,9 +5,10 @@
  * is never exceeded (sequential = 1), and fail-fast stops every running child at the failing frame.
  */
 import fc from "fast-check";
+import { from } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { type Child, type ChildEvent, type ExecutionOptionsInput, parallel } from "../../src/core/index.js";
+import { type Child, type ChildEvent, type ExecutionOptionsInput, parallel, type RunOptions } from "../../src/core/index.js";
 import { expectBalanced, lastFinished, type MarbleChild, marbleChild, recordEvents } from "../../marble-tests/helpers.js";
 
 interface ChildSpec {
@@ -49,11 +50,12 @@ const TERMINAL = new Set(["succeeded", "failed", "timed_out", "cancelled"]);
 function runOnVirtualTime(
   spec: RunSpec,
   check: (run: ReturnType<typeof recordEvents<number>>, children: MarbleChild<number>[], scheduler: TestScheduler) => void,
+  runOptions: Omit<RunOptions, "scheduler"> = {},
 ): void {
   const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
   scheduler.run(({ cold, flush }) => {
     const children = spec.children.map((c, i) => marbleChild(`c${i}`, cold(marblesOf(c), { v: i })));
-    const run = recordEvents(scheduler, parallel<number>(children as Child<number>[], spec.options, { scheduler }));
+    const run = recordEvents(scheduler, parallel<number>(children as Child<number>[], spec.options, { ...runOptions, scheduler }));
     flush();
     check(run, children, scheduler);
   });
@@ -206,6 +208,67 @@ describe("parallel() properties on random runs", () => {
           for (const entry of finished.result.errors ?? []) expect(entry.attempts).toBe(attempts);
           expect(finished.info.retried).toBe(expectedFailures.length * (attempts - 1));
         });
+      }),
+    );
+  });
+
+  it("parallel() ends by global_timeout at the latest, with every child stopped by then and the snapshot balanced", () => {
+    fc.assert(
+      fc.property(runSpec, fc.integer({ min: 1, max: 20 }), (spec, deadline) => {
+        const options = { ...spec.options, global_timeout: deadline };
+        runOnVirtualTime({ ...spec, options }, (run, children) => {
+          const finished = lastFinished(run.events);
+          const end = Number(run.labels.at(-2)!.split("@")[1]);
+          expect(end).toBeLessThanOrEqual(deadline);
+          for (const child of children) for (const s of child.cold.subscriptions) expect(s.unsubscribedFrame).toBeLessThanOrEqual(end);
+          expectBalanced(finished.info);
+          if (finished.outcome === "failed" && finished.error.reason === "global_timeout") {
+            expect(end).toBe(deadline);
+            // Whatever had not ended was cancelled: running ones after a start, the rest never started.
+            for (const record of finished.info.children!) if (record.status === "cancelled") expect(record.attempts === 0 ? record.start_ms : record.start_ms! + record.duration_ms!).toBe(record.attempts === 0 ? null : deadline);
+          }
+        });
+      }),
+    );
+  });
+
+  it("parallel() with sampled progress emits a snapshot every sample_ms until the end, then the final event last", () => {
+    fc.assert(
+      fc.property(runSpec, fc.integer({ min: 1, max: 5 }), (spec, sample) => {
+        runOnVirtualTime(
+          spec,
+          (run) => {
+            const end = Number(run.labels.at(-2)!.split("@")[1]);
+            const progress = run.labels.filter((l) => l.startsWith("progress@")).map((l) => Number(l.split("@")[1]));
+            // One snapshot per elapsed sample period (a sample falling on the last frame may go either way).
+            const expected = Array.from({ length: Math.floor(end / sample) }, (_, i) => (i + 1) * sample);
+            expect(progress.filter((frame) => frame < end)).toEqual(expected.filter((frame) => frame < end));
+            expect(run.labels.filter((l) => !l.startsWith("progress@")).map((l) => l.split("@")[0])).toEqual(["finished", "complete"]);
+            for (const event of run.events.slice(0, -1)) expect(event.info.completed + event.info.failed + event.info.running + event.info.queued).toBe(spec.children.length);
+          },
+          { progress: { sample_ms: sample } },
+        );
+      }),
+    );
+  });
+
+  it("parallel() gives the same outcome for an Observable of the same children as for the array", () => {
+    fc.assert(
+      fc.property(runSpec, (spec) => {
+        const outcomes: unknown[] = [];
+        for (const asObservable of [false, true]) {
+          const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+          scheduler.run(({ cold, flush }) => {
+            const children = spec.children.map((c, i): Child<number> => ({ name: `c${i}`, run: () => cold(marblesOf(c), { v: i }) }));
+            const run = recordEvents(scheduler, parallel<number>(asObservable ? from(children) : children, spec.options, { scheduler }));
+            flush();
+            outcomes.push(run.labels);
+            const { info } = lastFinished(run.events);
+            outcomes.push(info.children);
+          });
+        }
+        expect(outcomes[2]).toEqual(outcomes[0]);
+        expect(outcomes[3]).toEqual(outcomes[1]);
       }),
     );
   });
