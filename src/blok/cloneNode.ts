@@ -1,3 +1,4 @@
+import { HandlerNode } from "./HandlerNode.js";
 import type { NodeBase } from "./NodeBase.js";
 
 /**
@@ -9,5 +10,16 @@ import type { NodeBase } from "./NodeBase.js";
  * @returns a fresh instance to configure and run.
  */
 export function cloneNode<T extends NodeBase>(node: T): T {
-  return Object.assign(Object.create(Object.getPrototypeOf(node)) as T, node);
+  const copy = shallowCopy(node);
+  // A handler object or class instance wrapped by HandlerNode gets the same per-use copy, so state
+  // it keeps on `this` during a run is not shared by concurrent runs (container children).
+  const target = (copy as { target?: unknown }).target;
+  if (copy instanceof HandlerNode && typeof target === "object" && target !== null) {
+    Object.defineProperty(copy, "target", { value: shallowCopy(target), enumerable: true, writable: false, configurable: true });
+  }
+  return copy;
+}
+
+function shallowCopy<T extends object>(value: T): T {
+  return Object.assign(Object.create(Object.getPrototypeOf(value)) as T, value);
 }

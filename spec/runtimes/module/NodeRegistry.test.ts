@@ -44,7 +44,10 @@ describe("NodeRegistry", () => {
     registry.addNode("object", { handle: () => 2 });
     registry.addNode("blok-class", Probe);
     expect(registry.getNode("class")).toBeInstanceOf(HandlerNode);
-    expect((registry.getNode("class") as HandlerNode).target).toBe((registry.getNode("class") as HandlerNode).target);
+    // One instance per registration, copied per use so concurrent runs never share `this`.
+    const [first, second] = [registry.getNode("class") as HandlerNode, registry.getNode("class") as HandlerNode];
+    expect(first.target).not.toBe(second.target);
+    expect(Object.getPrototypeOf(first.target)).toBe(Object.getPrototypeOf(second.target));
     expect(registry.getNode("object")).toBeInstanceOf(HandlerNode);
     expect(registry.getNode("blok-class")).toBeInstanceOf(Probe);
   });
