@@ -5,7 +5,7 @@
  */
 import { getEventListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { toArray } from "rxjs";
+import { config, toArray } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -196,6 +196,27 @@ describe("executeParallel()", () => {
     // Awaiting still throws.
     await expect(execution.result).rejects.toThrow("Node boom failed: nobody awaits me");
   });
+
+  it("executeParallel() still publishes and settles when onEvent throws, and reports the listener's error as unhandled", async () => {
+    const reported: unknown[] = [];
+    const previous = config.onUnhandledError;
+    config.onUnhandledError = (error) => reported.push(error);
+    try {
+      const execution = executeParallel([asyncChild("a", work("A", 1))], {}, {
+        onEvent: () => {
+          throw new Error("bad listener");
+        },
+      });
+      const labels: string[] = [];
+      execution.events.subscribe((e) => labels.push(eventLabel(e)));
+      await expect(execution.result).resolves.toMatchObject({ results: ["A"] });
+      expect(labels).toEqual(["started:0", "succeeded:0", "finished"]);
+      await sleep(5);
+      expect(reported.map((e) => (e as Error).message)).toEqual(["bad listener", "bad listener", "bad listener"]);
+    } finally {
+      config.onUnhandledError = previous;
+    }
+  }, 5_000);
 
   it("executeParallel() runs the children once for both the events and the result", async () => {
     let calls = 0;

@@ -57,12 +57,19 @@ export function executeParallel<T>(children: ChildrenInput<T>, options?: Executi
   else outer?.addEventListener("abort", forwardAbort, { once: true });
   events$.subscribe({
     next: (event) => {
-      run.onEvent?.(event);
-      events.next(event);
-      if (event.type !== "finished") return;
-      outer?.removeEventListener("abort", forwardAbort);
-      if (event.outcome === "succeeded") settle.resolve(event.result);
-      else settle.reject(event.error);
+      // `finally`: a listener that throws must not keep the event from `events` nor, on
+      // `finished`, leave the result pending forever. Its error still propagates (rxjs reports
+      // it as unhandled, as for any throwing subscriber).
+      try {
+        run.onEvent?.(event);
+      } finally {
+        events.next(event);
+        if (event.type === "finished") {
+          outer?.removeEventListener("abort", forwardAbort);
+          if (event.outcome === "succeeded") settle.resolve(event.result);
+          else settle.reject(event.error);
+        }
+      }
     },
     complete: () => events.complete(),
   });
