@@ -135,6 +135,23 @@ describe("parallel() continue-partial", () => {
     });
   });
 
+  it("parallel() rounds a percentage budget down: 10% of 5 tolerates no failure, 20% of 5 tolerates one", () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const make = () => [cold("-#"), cold("--a|"), cold("--b|"), cold("--c|"), cold("--d|")].map((c, i) => marbleChild(`c${i}`, c));
+      expectObservable(parallel(make(), partial({ tolerated_failures: "10%" }), { scheduler }).pipe(finishedOnly())).toBe("-(f|)", {
+        f: {
+          outcome: "failed",
+          reason: "failure_budget_exceeded",
+          message: "Failure budget exceeded: 1 of 5 children failed (tolerated_failures: 10%)",
+          results: [null, null, null, null, null],
+        },
+      });
+      expectObservable(parallel(make(), partial({ tolerated_failures: "20%" }), { scheduler }).pipe(finishedOnly())).toBe("--(f|)", {
+        f: { outcome: "succeeded", results: [null, "a", "b", "c", "d"], errors: [{ index: 0, status: "failed", error: "error", attempts: 1 }] },
+      });
+    });
+  });
+
   it("parallel() counts timeouts against the failure budget", () => {
     scheduler.run(({ cold, expectObservable }) => {
       const children = [cold("-----a|"), cold("--#"), cold("-c|")].map((c, i) => marbleChild(`c${i}`, c));

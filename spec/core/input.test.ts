@@ -153,6 +153,32 @@ describe("parallel() with iterables", () => {
     expect(end.info).toMatchObject({ total: 1000, errored: 1, cancelled: 999 });
   });
 
+  it("parallel() fail-fast keeps the children a lazy iterable produced before it broke while being drained", async () => {
+    function* lazy(): Generator<Child<number>> {
+      yield { name: "bad", run: () => Promise.reject(new Error("no")) };
+      yield syncChild(1);
+      yield syncChild(2);
+      throw new Error("row 4 is corrupt");
+    }
+    const end = await finished(parallel(lazy(), { max_concurrent: 1 }));
+    if (end.outcome !== "failed") throw new Error("expected failure");
+    // The run failed for its child, not for the input, and both children read before the break are reported.
+    expect(end.error.reason).toBe("child_failed");
+    expect(end.info.children!.map((c) => [c.name, c.status, c.attempts])).toEqual([
+      ["bad", "failed", 1],
+      ["n1", "cancelled", 0],
+      ["n2", "cancelled", 0],
+    ]);
+  });
+
+  it("parallel() with an already aborted signal fails with reason cancelled even when the iterable cannot give an iterator", async () => {
+    const broken = { [Symbol.iterator]: () => { throw new Error("no iterator"); } } as unknown as Iterable<Child<number>>;
+    const end = await finished(parallel(broken, {}, { signal: AbortSignal.abort() }));
+    if (end.outcome !== "failed") throw new Error("expected failure");
+    expect(end.error.reason).toBe("cancelled");
+    expect(end.info.total).toBe(0);
+  });
+
   it("parallel() stops reading an endless iterable when the run is unsubscribed, and closes it", async () => {
     let produced = 0;
     let closed = false;

@@ -35,10 +35,16 @@ function iterableSource<T>(input: Iterable<Child<T>>): Source<T> {
     },
     drain() {
       const rest: Child<T>[] = [];
-      while (!done) {
-        const step = iterator.next();
-        if (step.done) done = true;
-        else rest.push(step.value);
+      try {
+        while (!done) {
+          const step = iterator.next();
+          if (step.done) done = true;
+          else rest.push(step.value);
+        }
+      } catch {
+        // The input broke while being drained: what it had produced so far is still reported
+        // (as not started); what it had not produced cannot be counted.
+        done = true;
       }
       return rest;
     },
@@ -182,7 +188,7 @@ export class ChildFeed<T> {
       if (!this.source && !isObservable(this.input)) this.source = iterableSource(this.input);
       rest = this.source?.drain() ?? [];
     } catch {
-      // The input broke while being drained: what it had not produced cannot be counted.
+      // Creating the iterator itself failed (a drain keeps what it read before a failure).
     }
     return rest.map((child) => ({ index: this.nextIndex++, child }));
   }
