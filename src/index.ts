@@ -8,7 +8,9 @@ export * from "./core/index.js";
 export * from "./node/index.js";
 export {
   type BlokEnvironment,
+  type ChildResolverOptions,
   CONTAINER_KEYS,
+  createChildResolver,
   createEnvironment,
   type EnvironmentOptions,
   type PythonPluginOptions,

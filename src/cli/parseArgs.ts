@@ -100,7 +100,9 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     workflow,
     body: values.body,
     nodesDir: values.nodes ?? process.env.NODES_PATH,
-    pythonNodesDir: values["python-nodes"] ?? process.env.PYTHON_NODES_PATH,
+    // Only the flag: the environment variables keep their precedence in the runtime itself
+    // (RUNTIME_PYTHON3_HOST, an external runtime, before PYTHON_NODES_PATH, the bundled one).
+    pythonNodesDir: values["python-nodes"],
     python: values.python,
     workers: positiveInt("workers", values.workers),
     progress: progress as ProgressStyle,

@@ -1,7 +1,7 @@
 import type { SchedulerLike } from "rxjs";
 import type { NodeBase, NodeLike, Step } from "../blok/index.js";
 import { type ContainerDependencies, createParallelExecutionNode } from "../node/ParallelExecutionNode.js";
-import type { ChildStep } from "../node/planChildren.js";
+import type { ChildResolver, ChildStep } from "../node/planChildren.js";
 import { createRegistry, resolveStep, type RunWorkflowOptions, runWorkflow, type StepResolver, type WorkflowRun } from "../runner/index.js";
 import type { NodeRegistry } from "../runtimes/module/index.js";
 
@@ -45,6 +45,44 @@ export interface BlokEnvironment {
   close(): Promise<void>;
 }
 
+/** Options of {@link createChildResolver}. */
+export interface ChildResolverOptions {
+  /** `module` nodes: this package's NodeRegistry, or a host Blok app's NodeMap (anything with `getNode`). */
+  readonly registry: Pick<NodeRegistry, "getNode">;
+  /** Directory of `local` nodes; `NODES_PATH` when omitted. */
+  readonly nodesDir?: string;
+  /** Runtimes: extra step types (`runtime.python3`) and worker isolation. */
+  readonly plugins?: readonly RuntimePlugin[];
+}
+
+/**
+ * How steps and container children are resolved: `module` from the registry, `local` from the
+ * nodes directory, other types from the plugins, and `local` children with isolation `worker`
+ * through the worker plugin. Pass `resolveChild` to `createParallelExecutionNode` in a host app.
+ *
+ * @example
+ * ```ts
+ * const { resolveChild } = createChildResolver({ registry: appNodeMap, nodesDir: process.env.NODES_PATH, plugins: [workerPlugin()] });
+ * ```
+ */
+export function createChildResolver(options: ChildResolverOptions): {
+  readonly resolvers: Record<string, StepResolver>;
+  readonly resolveStep: (step: Step) => Promise<NodeBase>;
+  readonly resolveChild: ChildResolver;
+} {
+  const { registry } = options;
+  const plugins = options.plugins ?? [];
+  const resolvers: Record<string, StepResolver> = Object.assign({}, ...plugins.map((plugin) => plugin.resolvers ?? {}));
+  const resolveWorker = plugins.find((plugin) => plugin.resolveWorker)?.resolveWorker;
+  const resolve = (step: Step) => resolveStep(step, { registry, ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}), resolvers });
+  const resolveChild = async (step: ChildStep): Promise<NodeBase> => {
+    if (step.type !== "local" || step.isolation !== "worker") return resolve(step);
+    if (!resolveWorker) throw new Error(`Child '${step.name}' asks for worker isolation, but no worker runtime is configured`);
+    return resolveStep(step, { registry, resolvers: { local: resolveWorker } });
+  };
+  return { resolvers, resolveStep: resolve, resolveChild };
+}
+
 /**
  * Wires the pieces the way a Blok app does: a registry holding the parallel-execution container
  * (under {@link CONTAINER_KEYS}) and the if-else node, `local` nodes from `nodesDir`, and the
@@ -62,15 +100,7 @@ export interface BlokEnvironment {
 export function createEnvironment(options: EnvironmentOptions = {}): BlokEnvironment {
   const registry = createRegistry(options.nodes);
   const plugins = options.plugins ?? [];
-  const resolvers: Record<string, StepResolver> = Object.assign({}, ...plugins.map((plugin) => plugin.resolvers ?? {}));
-  const resolveWorker = plugins.find((plugin) => plugin.resolveWorker)?.resolveWorker;
-  const resolve = (step: Step) => resolveStep(step, { registry, ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}), resolvers });
-
-  const resolveChild = async (step: ChildStep): Promise<NodeBase> => {
-    if (step.type !== "local" || step.isolation !== "worker") return resolve(step);
-    if (!resolveWorker) throw new Error(`Child '${step.name}' asks for worker isolation, but no worker runtime is configured`);
-    return resolveStep(step, { registry, resolvers: { local: resolveWorker } });
-  };
+  const { resolvers, resolveStep: resolve, resolveChild } = createChildResolver({ registry, plugins, ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}) });
   const ParallelExecution = createParallelExecutionNode({
     resolveChild,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),

@@ -10,7 +10,7 @@ import { readContainerConfig } from "./readContainerConfig.js";
 
 /** What the container needs from the app it is registered in. */
 export interface ContainerDependencies {
-  /** Turns a child step into a runnable node (see `createChildResolver`). */
+  /** Turns a child step into a runnable node (see `createChildResolver` in the environment layer). */
   readonly resolveChild: ChildResolver;
   /** Hears every event of every run of this container (a CLI progress bar, a log). */
   readonly onEvent?: (step: string, event: ParallelEvent<unknown>) => void;

@@ -10,7 +10,8 @@ export type StepResolver = (step: Step) => Promise<NodeBase>;
 /** Where {@link resolveStep} finds nodes. */
 export type ResolveOptions = {
   /** Nodes for `type: "module"` steps. */
-  registry: NodeRegistry;
+  /** Anything with Blok's `NodeMap.getNode` (a per-use node for a key): our NodeRegistry or a host app's map. */
+  registry: Pick<NodeRegistry, "getNode">;
   /** Directory of `type: "local"` nodes; `NODES_PATH` when omitted. */
   nodesDir?: string;
   /**

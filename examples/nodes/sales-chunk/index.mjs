@@ -11,8 +11,14 @@ export default class SalesChunk {
     const units = {};
     const keywords = {};
     let digest = createHash("sha256").update(String(inputs.chunk_id ?? ctx.index ?? "")).digest();
+    let processed = 0;
     for (const record of records) {
-      if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error("aborted");
+      // Inline (event-loop) CPU work must yield now and then: it lets timers fire and lets a
+      // timeout or fail-fast actually stop this chunk. In a worker thread the thread is killed.
+      if (++processed % 2000 === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        ctx.signal?.throwIfAborted();
+      }
       const amount = record.quantity * record.unit_price * (1 - record.discount);
       revenue[record.region] = (revenue[record.region] ?? 0) + amount;
       units[record.product] = (units[record.product] ?? 0) + record.quantity;

@@ -39,7 +39,8 @@ export class WorkerNode extends NodeBlok<unknown> {
       { modulePath: this.modulePath, name: this.name, ctx: threadContext(ctx), inputs: toPlain(ctx, inputs) },
       ctx.signal ? { signal: ctx.signal } : {},
     );
-    reportTiming(ctx, timing as unknown as Record<string, number>);
+    // Durations only: the record's own start_ms is the child's start in the run.
+    reportTiming(ctx, { queue_ms: timing.queue_ms, thread_start_ms: timing.start_ms, work_ms: timing.work_ms });
     const response = new NodeBlokResponse();
     response.setSuccess(data as never);
     return response;
