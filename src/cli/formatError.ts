@@ -13,9 +13,19 @@ export function errorDocument(error: unknown): ErrorDocument {
   return { error: { message, ...(code === undefined ? {} : { code }), ...(json === undefined ? {} : { json }) } };
 }
 
-/** The one-paragraph stderr message; the stack only with `--debug`. */
+/**
+ * The one-paragraph stderr message; with `--debug`, the stack and those of every `cause` (a
+ * container failure's own stack points at the container; the failing child's is in its causes).
+ */
 export function errorParagraph(error: unknown, debug: boolean): string {
   const message = error instanceof Error ? error.message : String(error);
-  const detail = debug && error instanceof Error && error.stack ? `\n${error.stack}` : "";
+  let detail = "";
+  if (debug) {
+    const seen = new Set<unknown>();
+    for (let current: unknown = error; current instanceof Error && !seen.has(current); current = current.cause) {
+      seen.add(current);
+      detail += `\n${current === error ? "" : "Caused by: "}${current.stack ?? `${current.name}: ${current.message}`}`;
+    }
+  }
   return `blok-parallel: ${message}${detail}\n`;
 }

@@ -51,7 +51,8 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
         `sequential: ${(baseline.ms / 1000).toFixed(2)}s; speed-up ${(baseline.ms / result.ms).toFixed(2)}x (same workflow, same data)\n`,
       );
     }
-    io.stdout.write(`${JSON.stringify(result.data)}\n`);
+    // Data with no JSON form (undefined, a function) would print "undefined": stdout must stay JSON.
+    io.stdout.write(`${JSON.stringify(result.data) ?? "null"}\n`);
     return 0;
   } catch (error) {
     reporter.close();

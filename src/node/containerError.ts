@@ -30,7 +30,17 @@ export function runFailure(host: BlokHost, stepName: string, error: ParallelExec
     execution_info: error.info,
   });
   failure.setName(stepName);
+  keepCause(failure, error);
   return failure;
+}
+
+/**
+ * Links the core's error as `cause` (non-enumerable, like a native cause): the host GlobalError's
+ * constructor takes no options, and without it a stack trace ends at the container, not at the
+ * failing child.
+ */
+function keepCause(failure: GlobalError, cause: unknown): void {
+  Object.defineProperty(failure, "cause", { value: cause, enumerable: false, writable: true, configurable: true });
 }
 
 const MAX_NAMED = 5;
@@ -70,5 +80,6 @@ export function setupFailure(host: BlokHost, stepName: string, error: InvalidOpt
   failure.setCode(500);
   failure.setJson({ error: error.message, ...("issues" in error ? { issues: error.issues } : { node: error.child }) });
   failure.setName(stepName);
+  keepCause(failure, error);
   return failure;
 }
