@@ -1,0 +1,232 @@
+import { parseArgs as parseNodeArgs } from "node:util";
+import { DefaultLogger } from "../blok/index.js";
+import { DEFAULT_QUEUE_NAME, type QueueWorker, type QueueWorkerEvent, startQueueWorker } from "../runtimes/queue/index.js";
+import { errorParagraph } from "./formatError.js";
+import { UsageError } from "./parseArgs.js";
+import type { CliIO } from "./runCommand.js";
+
+/** `blok-parallel worker ...` */
+export interface WorkerCommand {
+  readonly command: "worker";
+  readonly redisUrl: string;
+  readonly queue: string;
+  readonly nodesDir: string | undefined;
+  readonly pythonNodesDir: string | undefined;
+  readonly python: string | undefined;
+  readonly concurrency: number;
+  readonly workers: number | undefined;
+  readonly lockDurationMs: number | undefined;
+  readonly stalledIntervalMs: number | undefined;
+  readonly shutdownGraceMs: number;
+  /** One stderr line per job. */
+  readonly verbose: boolean;
+  /** Blok's node log lines (JSON) on stderr. */
+  readonly logs: boolean;
+  readonly debug: boolean;
+}
+
+export interface WorkerHelpCommand {
+  readonly command: "worker-help";
+}
+
+export const WORKER_USAGE = `Usage: blok-parallel worker --redis <url> [options]
+
+Runs the children of parallel-execution steps whose execution.backend is "queue": takes BullMQ
+jobs from a Redis queue and runs each named node from THIS machine's node directories (a job
+never carries code). Start as many as you like, on as many machines as you like. SIGTERM or
+Ctrl-C: take no new job, let running ones finish (up to --shutdown-grace), put the rest back in
+the queue for another worker, exit 0. A second signal skips the wait.
+
+Options:
+  --redis <url>                Redis, redis://[user:password@]host:port[/db] or rediss://
+                               (default: $BLOK_REDIS_URL)
+  --queue <name>               queue to serve (default: ${DEFAULT_QUEUE_NAME}, the container's default)
+  --nodes <dir>                directory of local nodes (default: $NODES_PATH)
+  --python-nodes <dir>         directory of Python nodes; starts the bundled Python runtime on first
+                               use (default: $PYTHON_NODES_PATH)
+  --python <interpreter>       Python interpreter with grpc (default: $BLOK_PYTHON, auto-detected)
+  --concurrency <n>            jobs this process runs at once (default: 1; raise it for I/O-bound
+                               nodes or children with isolation "worker")
+  --workers <n>                worker threads for isolation "worker" (default: one per core)
+  --lock-duration <ms>         a worker silent this long is presumed dead and its jobs are run
+                               again elsewhere (default: 30000)
+  --stalled-interval <ms>      how often to look for jobs of dead workers (default: 30000)
+  --shutdown-grace <ms>        how long running jobs may finish on SIGTERM (default: 10000)
+  --verbose                    one line per job on stderr
+  --logs                       print Blok's node log lines (JSON) on stderr
+  --debug                      print stack traces
+  -h, --help                   this text
+`;
+
+function wholeNumber(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number of at least ${min} (received "${value}")`);
+  return n;
+}
+
+/**
+ * Parses the arguments of `blok-parallel worker` (those after `worker`; a leading `worker` is
+ * skipped too).
+ *
+ * @param argv - the arguments.
+ * @param env - where `BLOK_REDIS_URL`, `NODES_PATH` and `PYTHON_NODES_PATH` are read.
+ * @throws {UsageError} naming the offending option.
+ */
+export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WorkerCommand | WorkerHelpCommand {
+  let parsed;
+  try {
+    parsed = parseNodeArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        redis: { type: "string" },
+        queue: { type: "string" },
+        nodes: { type: "string" },
+        "python-nodes": { type: "string" },
+        python: { type: "string" },
+        concurrency: { type: "string" },
+        workers: { type: "string" },
+        "lock-duration": { type: "string" },
+        "stalled-interval": { type: "string" },
+        "shutdown-grace": { type: "string" },
+        verbose: { type: "boolean", default: false },
+        logs: { type: "boolean", default: false },
+        debug: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  const positionals = parsed.positionals[0] === "worker" ? parsed.positionals.slice(1) : parsed.positionals;
+  if (values.help) return { command: "worker-help" };
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}" (worker takes options only)`);
+  const redisUrl = values.redis ?? env.BLOK_REDIS_URL;
+  if (!redisUrl) throw new UsageError("worker needs a Redis server: --redis redis://host:port (or set BLOK_REDIS_URL)");
+  if (!/^rediss?:\/\//.test(redisUrl)) throw new UsageError(`--redis must be a redis:// or rediss:// URL (received "${redisUrl.replace(/\/\/[^@/]*@/, "//***@")}")`);
+  const queue = values.queue ?? DEFAULT_QUEUE_NAME;
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(queue)) throw new UsageError(`--queue must be 1 to 100 letters, digits, '_', '.' or '-' (received "${queue}")`);
+  return {
+    command: "worker",
+    redisUrl,
+    queue,
+    nodesDir: values.nodes ?? env.NODES_PATH,
+    pythonNodesDir: values["python-nodes"] ?? env.PYTHON_NODES_PATH,
+    python: values.python,
+    concurrency: wholeNumber("concurrency", values.concurrency, 1) ?? 1,
+    workers: wholeNumber("workers", values.workers, 1),
+    lockDurationMs: wholeNumber("lock-duration", values["lock-duration"], 100),
+    stalledIntervalMs: wholeNumber("stalled-interval", values["stalled-interval"], 100),
+    shutdownGraceMs: wholeNumber("shutdown-grace", values["shutdown-grace"], 0) ?? 10_000,
+    verbose: values.verbose ?? false,
+    logs: values.logs ?? false,
+    debug: values.debug ?? false,
+  };
+}
+
+function describe(event: QueueWorkerEvent, verbose: boolean): string | undefined {
+  switch (event.type) {
+    case "ready":
+      return `worker ${event.worker}: serving queue '${event.queue}' at ${event.url}, concurrency ${event.concurrency}`;
+    case "closing":
+      return `stopping: taking no new jobs; ${event.running} running job(s) may finish within ${event.graceMs} ms, the rest go back to the queue`;
+    case "returned":
+      return `returned ${event.child} (${event.job}) to the queue`;
+    case "refused":
+      return `refused job ${event.job}: ${event.message}`;
+    case "stalled":
+      return `job ${event.job} of a dead worker was put back in the queue`;
+    case "error":
+      return `error: ${event.message}`;
+    case "started":
+      return verbose ? `started ${event.child} of '${event.container}' (${event.job})` : undefined;
+    case "completed":
+      return verbose ? `completed ${event.child} of '${event.container}' (${event.job}) in ${event.ms?.toFixed(1)} ms` : undefined;
+    case "failed":
+      return verbose ? `failed ${event.child} of '${event.container}' (${event.job}): ${event.message}` : undefined;
+    case "cancelled":
+      return verbose ? `cancelled ${event.child} of '${event.container}' (${event.job})` : undefined;
+  }
+}
+
+/**
+ * `blok-parallel worker`: serves the queue until SIGTERM or SIGINT (or `options.signal`), then
+ * shuts down gracefully (see {@link WORKER_USAGE}); status lines go to stderr.
+ *
+ * @param command - the parsed command.
+ * @param io - where to write.
+ * @param options - `signal` stops the worker like SIGTERM (for embedding and tests).
+ * @returns the exit code: 0 after a graceful stop, 1 when the worker cannot start.
+ */
+export async function runWorkerCommand(command: WorkerCommand | WorkerHelpCommand, io: CliIO, options: { readonly signal?: AbortSignal } = {}): Promise<number> {
+  if (command.command === "worker-help") {
+    io.stdout.write(WORKER_USAGE);
+    return 0;
+  }
+  const say = (line: string) => io.stderr.write(`blok-parallel worker: ${line}\n`);
+  let lastError = "";
+  let lastErrorAt = 0;
+  let worker: QueueWorker;
+  try {
+    worker = await startQueueWorker({
+      redisUrl: command.redisUrl,
+      queue: command.queue,
+      concurrency: command.concurrency,
+      ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}),
+      ...(command.pythonNodesDir ? { pythonNodesDir: command.pythonNodesDir } : {}),
+      ...(command.python ? { python: command.python } : {}),
+      ...(command.workers ? { threads: command.workers } : {}),
+      ...(command.lockDurationMs !== undefined ? { lockDuration: command.lockDurationMs } : {}),
+      ...(command.stalledIntervalMs !== undefined ? { stalledInterval: command.stalledIntervalMs } : {}),
+      shutdownGraceMs: command.shutdownGraceMs,
+      logger: new DefaultLogger({ write: command.logs ? (line) => io.stderr.write(`${line}\n`) : () => undefined }),
+      onEvent: (event) => {
+        const line = describe(event, command.verbose);
+        if (!line) return;
+        // A Redis outage repeats the same error on every reconnect attempt of every connection.
+        if (event.type === "error") {
+          const now = Date.now();
+          if (line === lastError && now - lastErrorAt < 10_000) return;
+          lastError = line;
+          lastErrorAt = now;
+        }
+        say(line);
+      },
+    });
+  } catch (error) {
+    io.stderr.write(errorParagraph(error, command.debug));
+    return 1;
+  }
+  let stops = 0;
+  let stopped!: () => void;
+  const done = new Promise<void>((resolve) => (stopped = resolve));
+  const stop = (why: string) => {
+    stops++;
+    if (stops === 1) {
+      say(`${why}: shutting down gracefully (send it again to return running jobs at once)`);
+      void worker.close().then(stopped, stopped);
+    } else {
+      say(`${why} again: returning running jobs to the queue now`);
+      void worker.close({ graceMs: 0 });
+    }
+  };
+  const onTerm = () => stop("SIGTERM");
+  const onInt = () => stop("SIGINT");
+  const onAbort = () => stop("stop requested");
+  process.on("SIGTERM", onTerm);
+  process.on("SIGINT", onInt);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  try {
+    await done;
+    say("stopped");
+    return 0;
+  } finally {
+    process.off("SIGTERM", onTerm);
+    process.off("SIGINT", onInt);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}

@@ -1,0 +1,371 @@
+import { randomBytes } from "node:crypto";
+import type { EventEmitter } from "node:events";
+import { Queue, QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
+import type { QueueConnector, QueueSettings, RemoteChildJob, RemoteOutcome, RemoteSession } from "../../node/remoteJob.js";
+import { connectRedis, sleep, within } from "./connectRedis.js";
+import { QueueConnectionError, QueueJobLostError, RemoteChildError, ResultTooLargeError } from "./errors.js";
+import { type CancelMessage, cancelChannel, childLabel, DEFAULT_PREFIX, readJobResult, resultKey, toJobData } from "./protocol.js";
+import { redactRedisUrl, resolveRedisUrl } from "./redisUrl.js";
+
+/** Options of {@link createQueueConnector}. */
+export interface QueueConnectorOptions {
+  /** Redis URL used when the container config gives no `execution.queue.redis_url`; else env `BLOK_REDIS_URL`. */
+  readonly redisUrl?: string;
+  /** Where `BLOK_REDIS_URL` is read (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** BullMQ key prefix (default `bull`); workers must use the same. */
+  readonly prefix?: string;
+  /** How long opening a session may take to reach Redis (default 5,000 ms). */
+  readonly connectTimeoutMs?: number;
+  /**
+   * How long a session tolerates Redis being unreachable mid-run (ioredis keeps reconnecting)
+   * before it fails every waiting child with a {@link QueueConnectionError} (default 30,000 ms).
+   * A child's own `timeout` stops it earlier when it is shorter.
+   */
+  readonly connectionLossTimeoutMs?: number;
+  /** How long `close()` waits for cancelled jobs that are still running on a worker to leave Redis (default 5,000 ms). */
+  readonly closeTimeoutMs?: number;
+}
+
+const DEFAULTS = { connectTimeoutMs: 5_000, connectionLossTimeoutMs: 30_000, closeTimeoutMs: 5_000 };
+/** After a reconnect, how long a job that is gone from Redis gets for its final event to arrive before it counts as lost. */
+const LOST_GRACE_MS = 1_500;
+
+/**
+ * The queue backend's producer side: returns the `connectQueue` a container needs. Every
+ * container run opens one session (two Redis connections: commands, and BullMQ's QueueEvents
+ * stream reader), adds one BullMQ job per child attempt, and closes it all at the end.
+ *
+ * Redis URL: the container's `execution.queue.redis_url`, else `options.redisUrl`, else env
+ * `BLOK_REDIS_URL`, else a {@link QueueConfigError}.
+ *
+ * @example
+ * ```ts
+ * const ParallelExecution = createParallelExecutionNode({ resolveChild, connectQueue: createQueueConnector() });
+ * ```
+ */
+export function createQueueConnector(options: QueueConnectorOptions = {}): QueueConnector {
+  return (settings) => openQueueSession(settings, options);
+}
+
+interface Pending {
+  readonly id: string;
+  readonly label: string;
+  readonly container: string;
+  readonly addedAt: number;
+  activeAt?: number;
+  /** Settles once the job is in Redis; `false` when adding it failed. */
+  added: Promise<boolean>;
+  settled: boolean;
+  resolve(outcome: RemoteOutcome): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * One container run's connection to the queue (see {@link createQueueConnector}).
+ *
+ * Job ids are `blok-<12 hex run id>-<n>`; every job is added with `removeOnComplete` and
+ * `removeOnFail`, so a finished job deletes itself, and the session removes (or cancels, then
+ * waits for) every job it gave up on. What stays in Redis after `close()`: only the queue's own
+ * keys (`meta`, `id`, `events`, `stalled-check`), which belong to the queue, not to a run.
+ */
+async function openQueueSession(settings: QueueSettings, options: QueueConnectorOptions): Promise<RemoteSession> {
+  const url = resolveRedisUrl(settings.redis_url, options.redisUrl, options.env ?? process.env);
+  const { connectTimeoutMs, connectionLossTimeoutMs, closeTimeoutMs } = { ...DEFAULTS, ...definedOnly(options) };
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const name = settings.name;
+  const where = redactRedisUrl(url);
+
+  const client = await connectRedis(url, connectTimeoutMs);
+  let queue: Queue | undefined;
+  let events: QueueEvents | undefined;
+  try {
+    // Read events from the stream's current end: QueueEvents' default ('$') only starts at its
+    // first XREAD, and a fast job could finish before that.
+    const last = (await client.xrevrange(`${prefix}:${name}:events`, "+", "-", "COUNT", 1))[0]?.[0] ?? "0-0";
+    queue = new Queue(name, { connection: client, prefix, skipMetasUpdate: true });
+    events = new QueueEvents(name, { connection: client, prefix, autorun: false, lastEventId: last });
+    const eventsClient = (await within(events.client, connectTimeoutMs)) as Redis | undefined;
+    if (!eventsClient) throw new QueueConnectionError(`Cannot open the QueueEvents connection to Redis at ${where} within ${connectTimeoutMs} ms`);
+    return new QueueSession({ url: where, name, prefix, settings, client, eventsClient, queue, events, connectionLossTimeoutMs, closeTimeoutMs });
+  } catch (error) {
+    await events?.close().catch(() => undefined);
+    await queue?.close().catch(() => undefined);
+    client.disconnect();
+    throw error;
+  }
+}
+
+const ignore = () => undefined;
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+interface SessionParts {
+  readonly url: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly settings: QueueSettings;
+  readonly client: Redis;
+  readonly eventsClient: Redis;
+  readonly queue: Queue;
+  readonly events: QueueEvents;
+  readonly connectionLossTimeoutMs: number;
+  readonly closeTimeoutMs: number;
+}
+
+class QueueSession implements RemoteSession {
+  private readonly idPrefix = `blok-${randomBytes(6).toString("hex")}-`;
+  private seq = 0;
+  private readonly pending = new Map<string, Pending>();
+  /** Jobs this session gave up on (cancelled): the clean-up task of each. */
+  private readonly abandoned = new Map<string, Promise<void>>();
+  /** Wakes the clean-up of an abandoned job when its final event arrives. */
+  private readonly finishedWaiters = new Map<string, () => void>();
+  private readonly running: Promise<void>;
+  private closing: Promise<void> | undefined;
+  private downSince: number | undefined;
+  private lossTimer: NodeJS.Timeout | undefined;
+  private lastError: Error | undefined;
+  private readonly detach: Array<() => void> = [];
+
+  constructor(private readonly parts: SessionParts) {
+    const { events, queue, client, eventsClient } = parts;
+    this.on(events, "active", ({ jobId }: { jobId: string }) => this.onActive(jobId));
+    this.on(events, "completed", ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => this.onCompleted(jobId, returnvalue));
+    this.on(events, "failed", ({ jobId, failedReason }: { jobId: string; failedReason: string }) => this.onFailed(jobId, failedReason));
+    // BullMQ re-emits connection errors here; without a listener an 'error' event would throw.
+    this.on(events, "error", (error: Error) => (this.lastError = error));
+    this.on(queue, "error", (error: Error) => (this.lastError = error));
+    for (const connection of [client, eventsClient]) {
+      // Kept after close: a socket error while the connection shuts down must not go unhandled.
+      connection.on("error", ignore);
+      this.on(connection, "error", (error: Error) => (this.lastError = error));
+      this.on(connection, "close", () => this.onDown());
+      this.on(connection, "ready", () => this.onReady());
+    }
+    this.running = events.run().catch((error: Error) => {
+      this.lastError = error;
+    });
+  }
+
+  /** Adds a listener that `close()` removes. */
+  private on<A extends unknown[]>(emitter: object, event: string, listener: (...args: A) => void): void {
+    const target = emitter as EventEmitter;
+    target.on(event, listener as (...args: unknown[]) => void);
+    this.detach.push(() => target.off(event, listener as (...args: unknown[]) => void));
+  }
+
+  readonly execute = (job: RemoteChildJob, signal: AbortSignal): Promise<RemoteOutcome> => {
+    if (this.closing) return Promise.reject(new Error("The queue session is closed"));
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const id = `${this.idPrefix}${++this.seq}`;
+    const label = childLabel(job.step, job.ctx);
+    return new Promise<RemoteOutcome>((resolve, reject) => {
+      const onAbort = () => {
+        if (entry.settled) return;
+        this.settle(entry);
+        reject(signal.reason);
+        this.abandon(entry);
+      };
+      const entry: Pending = {
+        id,
+        label,
+        container: job.container,
+        addedAt: performance.now(),
+        added: Promise.resolve(false),
+        settled: false,
+        resolve: (outcome) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(outcome);
+        },
+        reject: (error) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
+      this.pending.set(id, entry);
+      signal.addEventListener("abort", onAbort, { once: true });
+      entry.added = this.parts.queue
+        .add(job.step.name, toJobData(job, this.parts.settings.max_result_bytes), {
+          jobId: id,
+          // Attempts are the container's (each is a new job, see docs/queue-backend.md): BullMQ never retries.
+          attempts: 1,
+          removeOnComplete: true,
+          removeOnFail: true,
+          stackTraceLimit: 0,
+        })
+        .then(
+          () => true,
+          (error: Error) => {
+            this.fail(entry, new QueueConnectionError(`Could not enqueue child '${label}' on queue '${this.parts.name}' at ${this.parts.url}: ${error.message}`, { cause: error }));
+            return false;
+          },
+        );
+    });
+  };
+
+  /** Marks `entry` settled and forgets it. @returns whether it was still pending. */
+  private settle(entry: Pending): boolean {
+    if (entry.settled) return false;
+    entry.settled = true;
+    this.pending.delete(entry.id);
+    return true;
+  }
+
+  private fail(entry: Pending, error: unknown): void {
+    if (this.settle(entry)) entry.reject(error);
+  }
+
+  private onActive(jobId: string): void {
+    const entry = this.pending.get(jobId);
+    if (entry) entry.activeAt = performance.now();
+  }
+
+  private onCompleted(jobId: string, returnvalue: unknown): void {
+    if (!jobId.startsWith(this.idPrefix)) return;
+    this.finishedWaiters.get(jobId)?.();
+    const entry = this.pending.get(jobId);
+    if (!entry) return;
+    this.settle(entry);
+    this.readOutcome(entry, returnvalue).then(entry.resolve, entry.reject);
+  }
+
+  private onFailed(jobId: string, failedReason: string): void {
+    if (!jobId.startsWith(this.idPrefix)) return;
+    this.finishedWaiters.get(jobId)?.();
+    const entry = this.pending.get(jobId);
+    if (entry) this.fail(entry, new RemoteChildError(failedReason, entry.label, jobId));
+  }
+
+  private async readOutcome(entry: Pending, returnvalue: unknown): Promise<RemoteOutcome> {
+    const result = readJobResult(returnvalue);
+    const limit = this.parts.settings.max_result_bytes;
+    if (result.bytes > limit) throw new ResultTooLargeError(entry.label, entry.container, result.bytes, limit);
+    let data = result.data;
+    if (result.stored) {
+      const json = await this.parts.client.getdel(resultKey(this.parts.prefix, this.parts.name, entry.id));
+      if (json === null) throw new QueueJobLostError(`The result of child '${entry.label}' (job ${entry.id}) is missing from Redis (expired, or removed by someone else)`);
+      const bytes = Buffer.byteLength(json);
+      if (bytes > limit) throw new ResultTooLargeError(entry.label, entry.container, bytes, limit);
+      data = JSON.parse(json);
+    }
+    const done = performance.now();
+    const timing: Record<string, number> = { ...result.timing, work_ms: result.work_ms, total_ms: done - entry.addedAt };
+    if (entry.activeAt !== undefined) timing.queue_ms = entry.activeAt - entry.addedAt;
+    return { data, timing };
+  }
+
+  /**
+   * Clean-up of a job the container gave up on (timeout, fail-fast, cancellation): remove it
+   * while it waits; once a worker holds it, publish a cancel request (the worker aborts the
+   * node and fails the job, which deletes itself) and retry the removal until it is gone.
+   */
+  private abandon(entry: Pending): void {
+    const task = (async () => {
+      if (!(await entry.added)) return;
+      const { queue, client, prefix, name } = this.parts;
+      let published = false;
+      const deadline = () => this.closing !== undefined && performance.now() > this.closeDeadline;
+      for (;;) {
+        // 1: removed, or already gone; 0: locked by a worker (active).
+        if ((await queue.remove(entry.id)) === 1) break;
+        if (!published) {
+          const message: CancelMessage = { jobId: entry.id, reason: `cancelled by parallel-execution step '${entry.container}' (child '${entry.label}')` };
+          await client.publish(cancelChannel(prefix, name), JSON.stringify(message));
+          published = true;
+        }
+        if (deadline()) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, 250);
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+          this.finishedWaiters.set(entry.id, done);
+        });
+        this.finishedWaiters.delete(entry.id);
+      }
+      // A result may have been stored between the cancel and the job's end.
+      await client.del(resultKey(prefix, name, entry.id));
+    })().catch((error: Error) => {
+      this.lastError = error;
+    });
+    this.abandoned.set(entry.id, task);
+    void task.finally(() => this.abandoned.delete(entry.id));
+  }
+
+  private closeDeadline = Number.POSITIVE_INFINITY;
+
+  private isUp(): boolean {
+    return this.parts.client.status === "ready" && this.parts.eventsClient.status === "ready";
+  }
+
+  private onDown(): void {
+    if (this.closing || this.downSince !== undefined) return;
+    this.downSince = performance.now();
+    this.lossTimer = setTimeout(() => {
+      const seconds = ((performance.now() - (this.downSince ?? 0)) / 1000).toFixed(1);
+      for (const entry of [...this.pending.values()]) {
+        this.fail(
+          entry,
+          new QueueConnectionError(
+            `Lost the connection to Redis at ${this.parts.url} for ${seconds} s while child '${entry.label}' was queued or running${this.lastError ? ` (${this.lastError.message})` : ""}`,
+            { cause: this.lastError },
+          ),
+        );
+      }
+    }, this.parts.connectionLossTimeoutMs);
+  }
+
+  private onReady(): void {
+    if (this.downSince === undefined || !this.isUp()) return;
+    this.downSince = undefined;
+    clearTimeout(this.lossTimer);
+    void this.reconcile();
+  }
+
+  /**
+   * After a reconnect: a job that is neither in Redis nor finished within {@link LOST_GRACE_MS}
+   * (its final event, if any, is read from the stream by then) was lost, e.g. Redis restarted
+   * without persistence. Fail it now rather than at its timeout.
+   */
+  private async reconcile(): Promise<void> {
+    const suspects: Pending[] = [];
+    for (const entry of [...this.pending.values()]) {
+      if (!(await entry.added)) continue;
+      const state = await this.parts.queue.getJobState(entry.id).catch(() => "error");
+      if (state === "unknown") suspects.push(entry);
+    }
+    if (suspects.length === 0) return;
+    await sleep(LOST_GRACE_MS);
+    for (const entry of suspects) {
+      this.fail(entry, new QueueJobLostError(`The job of child '${entry.label}' (${entry.id}) disappeared from Redis at ${this.parts.url} (restarted without persistence, or flushed?)`));
+    }
+  }
+
+  close(): Promise<void> {
+    return (this.closing ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closeDeadline = performance.now() + this.parts.closeTimeoutMs;
+    for (const entry of [...this.pending.values()]) {
+      // The container settles or aborts every child before it closes; this is a safety net.
+      this.fail(entry, new Error("The queue session was closed"));
+      this.abandon(entry);
+    }
+    await within(Promise.allSettled([...this.abandoned.values()]), this.parts.closeTimeoutMs + 500);
+    clearTimeout(this.lossTimer);
+    for (const detach of this.detach.splice(0)) detach();
+    const { events, queue, client } = this.parts;
+    // QueueEvents.close disconnects its own (duplicated) connection; the command connection is ours.
+    await within(events.close().catch(() => undefined), 2_000);
+    await within(queue.close().catch(() => undefined), 2_000);
+    await within(this.running, 2_000);
+    if (client.status === "ready") await within(client.quit().catch(() => undefined), 1_000);
+    client.disconnect();
+  }
+}

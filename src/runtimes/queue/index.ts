@@ -1,0 +1,18 @@
+export { createQueueConnector, type QueueConnectorOptions } from "./createQueueConnector.js";
+export { type QueueWorker, type QueueWorkerEvent, type QueueWorkerOptions, startQueueWorker } from "./startQueueWorker.js";
+export { InvalidQueueJobError, QueueConfigError, QueueConnectionError, QueueJobLostError, RemoteChildError, ResultTooLargeError } from "./errors.js";
+export {
+  CHILD_TYPES,
+  cancelChannel,
+  DEFAULT_PREFIX,
+  DEFAULT_QUEUE_NAME,
+  INLINE_RESULT_BYTES,
+  isPlainNodeName,
+  PROTOCOL_VERSION,
+  type QueueJobData,
+  type QueueJobResult,
+  readJobData,
+  RESULT_TTL_SECONDS,
+  resultKey,
+} from "./protocol.js";
+export { redactRedisUrl, resolveRedisUrl } from "./redisUrl.js";

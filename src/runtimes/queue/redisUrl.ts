@@ -1,0 +1,37 @@
+import { QueueConfigError } from "./errors.js";
+
+/** Where a queue session finds Redis, in order: the container's `redis_url`, the connector's `redisUrl`, env `BLOK_REDIS_URL`. */
+export function resolveRedisUrl(configured: string | undefined, fallback: string | undefined, env: NodeJS.ProcessEnv): string {
+  const url = configured ?? fallback ?? env.BLOK_REDIS_URL;
+  if (!url) {
+    throw new QueueConfigError(
+      'execution.backend "queue" needs a Redis server: set execution.queue.redis_url in the container config or the BLOK_REDIS_URL environment variable (e.g. redis://127.0.0.1:6379)',
+    );
+  }
+  checkRedisUrl(url, configured !== undefined ? "execution.queue.redis_url" : fallback !== undefined ? "the queue connector's redisUrl" : "BLOK_REDIS_URL");
+  return url;
+}
+
+/** @throws {QueueConfigError} unless `url` is a `redis://` or `rediss://` URL. */
+export function checkRedisUrl(url: string, source: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new QueueConfigError(`${source} is not a valid URL (received "${redactRedisUrl(url)}"); expected redis://host:port or rediss://host:port`);
+  }
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+    throw new QueueConfigError(`${source} must be a redis:// or rediss:// URL (received "${redactRedisUrl(url)}")`);
+  }
+}
+
+/** The URL with its password replaced by `***`, for messages and logs. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, "//***@");
+  }
+}

@@ -1,0 +1,376 @@
+import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { type Context, createContext, DefaultLogger, type LoggerContext, type NodeBase, type NodeLike, runWithInputs, setChildHooks } from "../../blok/index.js";
+import { createEnvironment, type RuntimePlugin } from "../../environment/createEnvironment.js";
+import type { PythonPluginOptions } from "../../environment/pythonPlugin.js";
+import type { WorkerPluginOptions } from "../../environment/workerPlugin.js";
+import { resolveStep } from "../../runner/index.js";
+import { connectRedis, within } from "./connectRedis.js";
+import { ResultTooLargeError } from "./errors.js";
+import { type CancelMessage, cancelChannel, childLabel, DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, INLINE_RESULT_BYTES, type QueueJobData, type QueueJobResult, PROTOCOL_VERSION, readJobData, RESULT_TTL_SECONDS, resultKey } from "./protocol.js";
+import { checkRedisUrl, redactRedisUrl } from "./redisUrl.js";
+
+/** Options of {@link startQueueWorker}. */
+export interface QueueWorkerOptions {
+  /** The Redis the producers use (`redis://` or `rediss://`). */
+  readonly redisUrl: string;
+  /** BullMQ queue to take jobs from (default `blok-parallel`, the container's default). */
+  readonly queue?: string;
+  /** Jobs this process runs at once (default 1). */
+  readonly concurrency?: number;
+  /** Directory of `local` nodes (default `NODES_PATH`). Jobs can only name nodes found here or in `nodes`. */
+  readonly nodesDir?: string;
+  /** Directory of Python nodes for the bundled runtime, started on first use (default `PYTHON_NODES_PATH`). */
+  readonly pythonNodesDir?: string;
+  /** Python interpreter with grpc (default `BLOK_PYTHON`, auto-detected). */
+  readonly python?: string;
+  /** Worker threads for `local` children with isolation `worker` (default one per core). */
+  readonly threads?: number;
+  /** `module` nodes, by registry key (the container and `@blok-ts/if-else` are always there). */
+  readonly nodes?: Record<string, NodeLike>;
+  /** Runtimes to use instead of the default Python and worker-thread plugins (closed by `close()`). */
+  readonly plugins?: readonly RuntimePlugin[];
+  /** BullMQ key prefix (default `bull`); producers must use the same. */
+  readonly prefix?: string;
+  /** `ctx.env` of the nodes (default: this process's `process.env`; the producer's env never crosses the wire). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** `ctx.logger` of the nodes (default: Blok's JSON lines on stderr). */
+  readonly logger?: LoggerContext;
+  /** Hears what the worker does (a CLI log). */
+  readonly onEvent?: (event: QueueWorkerEvent) => void;
+  /** How long a job lock lasts without renewal; a worker silent for longer is presumed dead (BullMQ default 30,000 ms). */
+  readonly lockDuration?: number;
+  /** How often this worker looks for jobs whose worker died, to put them back in the queue (BullMQ default 30,000 ms). */
+  readonly stalledInterval?: number;
+  /** How many times a job may be recovered from a dead worker before it fails (BullMQ default 1). */
+  readonly maxStalledCount?: number;
+  /** How long opening the Redis connection may take (default 5,000 ms). */
+  readonly connectTimeoutMs?: number;
+  /** Default of `close()`'s `graceMs`: how long running jobs may finish before they are returned to the queue (default 10,000 ms). */
+  readonly shutdownGraceMs?: number;
+}
+
+/** What a worker reports to `onEvent`. */
+export type QueueWorkerEvent =
+  | { readonly type: "ready"; readonly worker: string; readonly queue: string; readonly url: string; readonly concurrency: number }
+  | { readonly type: "started" | "completed"; readonly job: string; readonly child: string; readonly container: string; readonly ms?: number }
+  | { readonly type: "failed"; readonly job: string; readonly child: string; readonly container: string; readonly message: string; readonly ms?: number }
+  | { readonly type: "cancelled" | "returned"; readonly job: string; readonly child: string; readonly container: string }
+  | { readonly type: "refused"; readonly job: string; readonly message: string }
+  | { readonly type: "stalled"; readonly job: string }
+  | { readonly type: "closing"; readonly running: number; readonly graceMs: number }
+  | { readonly type: "error"; readonly message: string };
+
+/** A running worker. */
+export interface QueueWorker {
+  /** BullMQ's worker id. */
+  readonly id: string;
+  /** Jobs running right now. */
+  readonly running: number;
+  /**
+   * Graceful shutdown: takes no new job, lets running ones finish for `graceMs` (default
+   * `shutdownGraceMs`), then aborts the rest and puts them back in the queue for another worker,
+   * and closes every connection and runtime. Idempotent; a second call with `graceMs: 0` cuts the
+   * wait short.
+   */
+  close(options?: { readonly graceMs?: number }): Promise<void>;
+}
+
+interface Running {
+  readonly job: Job;
+  readonly token: string;
+  readonly data: QueueJobData;
+  /** Set when shutdown gives the job back: the processor then moves it to wait instead of failing it. */
+  returning: boolean;
+}
+
+/** Cancel requests for jobs this worker does not run (yet): a job fetched just before its cancel arrived, or recovered from a dead worker. */
+class RecentCancels {
+  private readonly ids = new Map<string, number>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max: number,
+  ) {}
+  add(id: string): void {
+    this.ids.set(id, Date.now() + this.ttlMs);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.keys().next().value as string);
+  }
+  take(id: string): boolean {
+    const expires = this.ids.get(id);
+    if (expires === undefined) return false;
+    this.ids.delete(id);
+    return expires > Date.now();
+  }
+}
+
+const ALLOWED_PLAIN = (value: unknown) => value;
+
+/**
+ * Starts a queue worker: takes child jobs from BullMQ queue `queue` and runs each node on its
+ * pre-mapped inputs (never mapping them again) with the same runtimes as the local backend:
+ * `module` nodes from its registry, `local` nodes from ITS OWN `nodesDir` (inline or in worker
+ * threads), `runtime.python3` nodes from ITS OWN Python runtime. The payload names a node; it
+ * never carries code or paths (see {@link readJobData}).
+ *
+ * Cancellation: the producer publishes cancel requests; the job's processor signal
+ * (BullMQ's `Worker.cancelJob`) is the node's `ctx.signal`, and the job fails at once even when
+ * the node ignores the abort. A job whose worker dies (SIGKILL, lost machine) is put back in the
+ * queue by the stalled-job check of the other workers and run again: nodes should be idempotent.
+ *
+ * @returns the worker, once connected; call `close()` to stop it.
+ * @throws {@link QueueConnectionError} when Redis cannot be reached; {@link QueueConfigError} for a bad URL.
+ */
+export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  checkRedisUrl(options.redisUrl, "--redis");
+  const queueName = options.queue ?? DEFAULT_QUEUE_NAME;
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const concurrency = options.concurrency ?? 1;
+  const report = options.onEvent ?? (() => undefined);
+  const where = redactRedisUrl(options.redisUrl);
+  const nodeEnv = options.env ?? process.env;
+  const logger = options.logger ?? new DefaultLogger({ write: (line) => process.stderr.write(`${line}\n`) });
+
+  const plugins = options.plugins ?? [
+    lazyPythonPlugin({ ...(options.pythonNodesDir ? { nodesDir: options.pythonNodesDir } : {}), ...(options.python ? { python: options.python } : {}) }),
+    lazyWorkerPlugin({ ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}), ...(options.threads ? { threads: options.threads } : {}) }),
+  ];
+  const environment = createEnvironment({ ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}), ...(options.nodes ? { nodes: options.nodes } : {}), plugins });
+  const resolveWorker = plugins.find((plugin) => plugin.resolveWorker)?.resolveWorker;
+  const resolve = async (step: QueueJobData["step"]): Promise<NodeBase> => {
+    const descriptor = { name: step.name, node: step.node, type: step.type };
+    if (step.type !== "local" || step.isolation !== "worker") return environment.resolveStep(descriptor);
+    if (!resolveWorker) throw new Error(`Child '${step.name}' asks for worker isolation, but this worker has no worker-thread runtime`);
+    return resolveStep(descriptor, { registry: environment.registry, resolvers: { local: resolveWorker } });
+  };
+
+  let connection: Redis | undefined;
+  let subscriber: Redis | undefined;
+  try {
+    connection = await connectRedis(options.redisUrl, options.connectTimeoutMs ?? 5_000);
+    connection.on("error", (error: Error) => report({ type: "error", message: `redis: ${error.message}` }));
+    subscriber = connection.duplicate();
+  } catch (error) {
+    await environment.close();
+    throw error;
+  }
+  const commands = connection;
+  const running = new Map<string, Running>();
+  const recentCancels = new RecentCancels(10 * 60_000, 100_000);
+  let worker!: Worker;
+
+  const processor = async (job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<QueueJobResult> => {
+    const started = performance.now();
+    let data: QueueJobData;
+    try {
+      data = readJobData(job.data);
+    } catch (error) {
+      report({ type: "refused", job: String(job.id), message: (error as Error).message });
+      throw new UnrecoverableError((error as Error).message);
+    }
+    const child = childLabel(data.step, data.ctx);
+    const base = { job: String(job.id), child, container: data.container };
+    if (recentCancels.take(String(job.id))) {
+      report({ type: "cancelled", ...base });
+      throw new UnrecoverableError(`cancelled by the container before it started (child '${child}')`);
+    }
+    const entry: Running = { job, token: token ?? "", data, returning: false };
+    running.set(String(job.id), entry);
+    report({ type: "started", ...base });
+    const nodeSignal = signal ?? new AbortController().signal;
+    try {
+      const node = await resolve(data.step);
+      const resolved = performance.now();
+      // Cancelled while the node was being resolved: do not start it.
+      nodeSignal.throwIfAborted();
+      const timing: Record<string, number> = {};
+      const ctx = remoteNodeContext(data, nodeSignal, nodeEnv, logger);
+      setChildHooks(ctx, { reportTiming: (reported) => Object.assign(timing, reported), toPlain: ALLOWED_PLAIN as <T>(value: T) => T });
+      const output = await untilAborted(runWithInputs(node, ctx, data.inputs), nodeSignal);
+      const json = output === undefined ? undefined : toJson(output, child);
+      const bytes = json === undefined ? 0 : Buffer.byteLength(json);
+      if (bytes > data.max_result_bytes) throw new ResultTooLargeError(child, data.container, bytes, data.max_result_bytes);
+      const work_ms = performance.now() - started;
+      const envelope: QueueJobResult = { v: PROTOCOL_VERSION, bytes, work_ms, timing: { ...timing, resolve_ms: resolved - started } };
+      report({ type: "completed", ...base, ms: work_ms });
+      if (json === undefined) return envelope;
+      if (bytes <= INLINE_RESULT_BYTES) return { ...envelope, data: output };
+      await commands.set(resultKey(prefix, queueName, String(job.id)), json, "EX", RESULT_TTL_SECONDS);
+      return { ...envelope, stored: true };
+    } catch (error) {
+      if (entry.returning) {
+        // Shutdown: give the job back to the queue for another worker instead of failing it.
+        await job.moveToWait(entry.token);
+        report({ type: "returned", ...base });
+        throw new WaitingError();
+      }
+      if (nodeSignal.aborted) {
+        report({ type: "cancelled", ...base });
+        throw new UnrecoverableError(`cancelled: ${reasonText(nodeSignal.reason)}`);
+      }
+      const message = error instanceof Error ? error.message : reasonText(error);
+      report({ type: "failed", ...base, message, ms: performance.now() - started });
+      throw error instanceof Error ? error : new Error(message);
+    } finally {
+      running.delete(String(job.id));
+    }
+  };
+
+  try {
+    worker = new Worker(queueName, processor, {
+      connection: commands,
+      prefix,
+      concurrency,
+      autorun: false,
+      ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration } : {}),
+      ...(options.stalledInterval !== undefined ? { stalledInterval: options.stalledInterval } : {}),
+      ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
+    });
+    worker.on("error", (error) => report({ type: "error", message: error.message }));
+    worker.on("stalled", (jobId) => report({ type: "stalled", job: jobId }));
+    subscriber.on("error", (error) => report({ type: "error", message: `cancel channel: ${error.message}` }));
+    subscriber.on("message", (_channel, text) => {
+      let message: CancelMessage;
+      try {
+        message = JSON.parse(text) as CancelMessage;
+      } catch {
+        return;
+      }
+      if (typeof message?.jobId !== "string") return;
+      if (!worker.cancelJob(message.jobId, message.reason)) recentCancels.add(message.jobId);
+    });
+    await subscriber.subscribe(cancelChannel(prefix, queueName));
+    await worker.waitUntilReady();
+  } catch (error) {
+    await worker?.close(true).catch(() => undefined);
+    subscriber.disconnect();
+    commands.disconnect();
+    await environment.close();
+    throw error;
+  }
+  const loop = worker.run().catch((error: Error) => report({ type: "error", message: error.message }));
+  report({ type: "ready", worker: worker.id, queue: queueName, url: where, concurrency });
+
+  let closing: Promise<void> | undefined;
+  let cutShort: (() => void) | undefined;
+  const shutdown = async (graceMs: number) => {
+    report({ type: "closing", running: running.size, graceMs });
+    const finished = worker.close();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      finished,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+        cutShort = resolve;
+      }),
+    ]);
+    clearTimeout(timer);
+    for (const entry of running.values()) {
+      entry.returning = true;
+      worker.cancelJob(String(entry.job.id), "worker shutting down");
+    }
+    await within(finished, 10_000);
+    await within(loop, 1_000);
+    await subscriber.quit().catch(() => undefined);
+    subscriber.disconnect();
+    await commands.quit().catch(() => undefined);
+    commands.disconnect();
+    await environment.close();
+  };
+  return {
+    get id() {
+      return worker.id;
+    },
+    get running() {
+      return running.size;
+    },
+    close: ({ graceMs } = {}) => {
+      if (closing) {
+        if (graceMs === 0) cutShort?.();
+        return closing;
+      }
+      return (closing = shutdown(graceMs ?? options.shutdownGraceMs ?? 10_000));
+    },
+  };
+}
+
+/**
+ * `pythonPlugin` (src/environment), its module loaded on the first Python job: a worker that
+ * never runs Python never loads grpc, and starts faster.
+ */
+function lazyPythonPlugin(options: PythonPluginOptions): RuntimePlugin {
+  let plugin: Promise<RuntimePlugin> | undefined;
+  const load = () => (plugin ??= import("../../environment/pythonPlugin.js").then((module) => module.pythonPlugin(options)));
+  return {
+    resolvers: { "runtime.python3": async (step) => (await load()).resolvers!["runtime.python3"]!(step) },
+    close: async () => (await plugin)?.close(),
+  };
+}
+
+/** `workerPlugin` (src/environment), its module (and piscina) loaded on the first worker-isolated job. */
+function lazyWorkerPlugin(options: WorkerPluginOptions): RuntimePlugin {
+  let plugin: Promise<RuntimePlugin> | undefined;
+  const load = () => (plugin ??= import("../../environment/workerPlugin.js").then((module) => module.workerPlugin(options)));
+  return {
+    resolveWorker: async (step) => (await load()).resolveWorker!(step),
+    close: async () => (await plugin)?.close(),
+  };
+}
+
+/** The node's context, rebuilt from the plain-JSON part the producer sent; `env` is this process's. */
+function remoteNodeContext(data: QueueJobData, signal: AbortSignal, env: NodeJS.ProcessEnv, logger: LoggerContext): Context {
+  const remote = data.ctx;
+  const request = remote.request as Record<string, unknown>;
+  const ctx = createContext({
+    config: {},
+    id: remote.id,
+    env,
+    logger,
+    signal,
+    ...(remote.workflow_name !== undefined ? { workflowName: remote.workflow_name } : {}),
+    ...(remote.workflow_path !== undefined ? { workflowPath: remote.workflow_path } : {}),
+    ...(request.body !== undefined ? { body: request.body } : {}),
+    ...(request.headers !== undefined ? { headers: request.headers as Record<string, unknown> } : {}),
+    ...(request.query !== undefined ? { query: request.query as Record<string, unknown> } : {}),
+    ...(request.params !== undefined ? { params: request.params as Record<string, unknown> } : {}),
+    ...(typeof request.method === "string" ? { method: request.method } : {}),
+  });
+  for (const field of ["url", "path", "baseUrl"] as const) if (request[field] !== undefined) ctx.request[field] = request[field];
+  ctx.response.data = remote.response.data;
+  if (remote.response.contentType !== undefined) ctx.response.contentType = remote.response.contentType;
+  if (remote.vars !== undefined) ctx.vars = remote.vars as Record<string, unknown>;
+  if ("item" in remote) ctx.item = remote.item;
+  if (remote.index !== undefined) ctx.index = remote.index;
+  return ctx;
+}
+
+/** `work`, or a rejection as soon as `signal` aborts (a node that ignores its signal must not hold the job). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function toJson(value: unknown, child: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(`The result of child '${child}' cannot cross the wire as JSON: ${(error as Error).message}`);
+  }
+}
+
+function reasonText(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return typeof reason === "string" ? reason : String(reason);
+}
