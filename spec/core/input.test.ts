@@ -7,6 +7,9 @@ import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { asyncChild, type Child, executeParallel, type FinishedEvent, type ParallelEvent, parallel } from "../../src/core/index.js";
 
+/** The 100,000-child runs take seconds under coverage on a busy machine. */
+const HUGE_TIMEOUT = 120_000;
+
 const syncChild = (i: number): Child<number> => ({ name: `n${i}`, run: () => of(i) });
 
 const finished = <T>(events$: Observable<ParallelEvent<T>>) => firstValueFrom(events$.pipe(last())) as Promise<FinishedEvent<T>>;
@@ -25,7 +28,7 @@ describe("parallel() with huge synchronous inputs", () => {
     expect(end.info).toMatchObject({ total: n, completed: n, failed: 0, concurrent_peak: 1 });
     // Every child produced its started and succeeded events, plus the final one.
     expect(events).toBe(2 * n + 1);
-  });
+  }, HUGE_TIMEOUT);
 
   it("parallel() runs one async child then 100,000 synchronous ones at max_concurrent 1, in order, without overflowing the stack", async () => {
     const n = 100_000;
@@ -40,7 +43,7 @@ describe("parallel() with huge synchronous inputs", () => {
     expect(end.result.results[0]).toBe(-1);
     expect(end.result.results.every((value, i) => value === i - 1)).toBe(true);
     expect(end.info.concurrent_peak).toBe(1);
-  });
+  }, HUGE_TIMEOUT);
 
   it("parallel() fail-fast in the middle of 100,000 synchronous children records the rest as not started", async () => {
     const n = 100_000;
@@ -50,7 +53,7 @@ describe("parallel() with huge synchronous inputs", () => {
     expect(end.error.message).toBe("Node bad failed: no");
     expect(end.info).toMatchObject({ total: n, completed: 50_000, errored: 1, cancelled: n - 50_001 });
     expect(end.info.children![99_999]).toMatchObject({ status: "cancelled", attempts: 0 });
-  });
+  }, HUGE_TIMEOUT);
 });
 
 describe("parallel() with a huge Observable input", () => {
