@@ -66,6 +66,14 @@ describe("Ledger", () => {
     expect(ledger.results()).toEqual([null, null]);
   });
 
+  it("Ledger merges reported timings and keeps microseconds, like the other durations", () => {
+    const ledger = new Ledger<string>(() => 0, undefined);
+    ledger.register(0, "a", undefined);
+    ledger.addTiming(0, { startup_ms: 1.23456789, work_ms: 1 });
+    ledger.addTiming(0, { work_ms: 2.0000004 });
+    expect(ledger.finalInfo().children![0]!.timing).toEqual({ startup_ms: 1.235, work_ms: 2 });
+  });
+
   it("Ledger without a hint knows its total only once the input is done", () => {
     const ledger = new Ledger<string>(() => 0, undefined);
     ledger.register(0, "a", undefined);
