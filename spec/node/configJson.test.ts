@@ -116,6 +116,17 @@ const execution = withUnknownKey(
       retry,
       tolerated_failures: budget,
       isolation: mostly(fc.constantFrom("inline", "worker"), fc.constantFrom("process")),
+      backend: mostly(fc.constantFrom("local", "queue"), fc.constantFrom("cloud", "")),
+      queue: withUnknownKey(
+        fc.record(
+          {
+            redis_url: mostly(fc.constantFrom("redis://localhost:6379", "rediss://cache.example:6380/2"), fc.constantFrom("http://cache", "localhost:6379", "")),
+            name: mostly(fc.constantFrom("blok-parallel", "jobs.v2", "a_b"), fc.constantFrom("", "has space", "x".repeat(101))),
+            max_result_bytes: boundedInt(1, 512 * 1024 * 1024),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
     },
     { requiredKeys: [] },
   ),

@@ -119,6 +119,12 @@ describe("readContainerConfig() bounds: exact messages naming field, rule and va
       'execution.tolerated_failures only applies with error_handling "continue-partial" (received 1)',
     ],
     ["an unknown execution key", { concurrency: 3 }, "execution.concurrency is not a known field (received 3)"],
+    ["an unknown backend", { backend: "cloud" }, 'execution.backend must be "local" or "queue" (received "cloud")'],
+    ["a queue URL that is not redis", { backend: "queue", queue: { redis_url: "http://cache:6379" } }, 'execution.queue.redis_url must be a redis:// or rediss:// URL (received "http://cache:6379")'],
+    ["a queue name with a space", { backend: "queue", queue: { name: "my queue" } }, `execution.queue.name must be 1 to 100 letters, digits, '_', '.' or '-' (received "my queue")`],
+    ["a queue result cap of 0", { backend: "queue", queue: { max_result_bytes: 0 } }, "execution.queue.max_result_bytes must be at least 1 (received 0)"],
+    ["a queue result cap above 512 MB", { backend: "queue", queue: { max_result_bytes: 536_870_913 } }, "execution.queue.max_result_bytes must be at most 536870912 (received 536870913)"],
+    ["an unknown queue key", { backend: "queue", queue: { host: "x" } }, "execution.queue.host is not a known field (received \"x\")"],
   ];
 
   it.each(cases)("rejects %s", (_label, execution, expected) => {
