@@ -74,3 +74,38 @@ describe("failures through real workflow files", () => {
     expect((error.context.json as Any).execution_info).toMatchObject({ errored: 2, completed: 1, cancelled: 1 });
   });
 });
+
+describe("retries through a real workflow file", () => {
+  it("every attempt starts from the initial context: a failed attempt's writes are gone", async () => {
+    const run = runId();
+    const { response } = await runWorkflowFile(workflow("retry"), { run, user: "ada" });
+    const output = response.data as Any;
+    const initial = (label: string, failTimes: number) => ({
+      list: ["x"],
+      body: { run, user: "ada" },
+      config: { inputs: { label, run, fail_times: failTimes } },
+      response: "",
+    });
+    expect(output.results).toEqual([
+      { attempt: 3, seen: initial("r1", 3) },
+      { attempt: 1, seen: initial("r2", 1) },
+    ]);
+    expect(output.execution_info).toMatchObject({ retried: 2, completed: 2 });
+    expect(output.execution_info.children.map((child: Any) => child.attempts)).toEqual([3, 1]);
+  });
+});
+
+describe("a child that ignores its signal (written for stock Blok)", () => {
+  it("is timed out on schedule; its late result is dropped and counted, never written into its slot", async () => {
+    const run = runId();
+    const { response } = await runWorkflowFile(workflow("late"), { run });
+    const output = response.data as Any;
+    // One slot: s1..s4 run one after the other after stubborn's timeout (60 ms), so the run
+    // is still going when stubborn ends (100 ms).
+    expect(output.results).toEqual([null, ...["s1", "s2", "s3", "s4"].map((label) => ({ label, ms: 45 }))]);
+    expect(output.errors).toEqual([{ index: 0, node: "stubborn", status: "timed_out", error: "Node stubborn timed out after 60ms", attempts: 1 }]);
+    expect(output.execution_info).toMatchObject({ timed_out: 1, completed: 4, late_settlements: 1 });
+    // It ran to its end (nothing could stop it), after the container had given up on it.
+    expect(journal(run).filter((event) => event.label === "stubborn").map((event) => event.event)).toEqual(["start", "end"]);
+  });
+});
