@@ -23,4 +23,13 @@ describe("children that are containers themselves, or flow nodes", () => {
     expect(ctx.vars ?? {}).not.toHaveProperty("inner");
     expect(() => structuredClone(response.data)).not.toThrow();
   });
+
+  it("a nested container's children see what their parent child wrote before it, before and after their own writes", async () => {
+    const { response } = await runWorkflowFile(workflow("nested-write"), {});
+    const [inner, sibling] = (response.data as Any).results;
+    const written = { before: "written by the branch", after: "written by the branch", viaDescriptor: "written by the branch" };
+    expect(inner.results).toEqual([written, written]);
+    // The outer sibling saw none of the branch's writes.
+    expect(sibling).toEqual({ before: "original", after: "original", viaDescriptor: "original" });
+  });
 });
