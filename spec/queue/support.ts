@@ -37,6 +37,7 @@ export interface SpawnWorkerOptions {
   readonly stalledInterval?: number;
   readonly shutdownGrace?: number;
   readonly nodesDir?: string;
+  readonly pythonNodesDir?: string;
 }
 
 /**
@@ -60,6 +61,7 @@ export async function spawnWorker(url: string, options: SpawnWorkerOptions): Pro
     ...(options.lockDuration ? ["--lock-duration", String(options.lockDuration)] : []),
     ...(options.stalledInterval ? ["--stalled-interval", String(options.stalledInterval)] : []),
     ...(options.shutdownGrace !== undefined ? ["--shutdown-grace", String(options.shutdownGrace)] : []),
+    ...(options.pythonNodesDir ? ["--python-nodes", options.pythonNodesDir] : []),
   ];
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CONSOLE_LOG_ACTIVE: "false" } });
   let stderr = "";

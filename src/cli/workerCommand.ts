@@ -18,6 +18,7 @@ export interface WorkerCommand {
   readonly lockDurationMs: number | undefined;
   readonly stalledIntervalMs: number | undefined;
   readonly shutdownGraceMs: number;
+  readonly connectTimeoutMs: number;
   /** One stderr line per job. */
   readonly verbose: boolean;
   /** Blok's node log lines (JSON) on stderr. */
@@ -52,6 +53,7 @@ Options:
                                again elsewhere (default: 30000)
   --stalled-interval <ms>      how often to look for jobs of dead workers (default: 30000)
   --shutdown-grace <ms>        how long running jobs may finish on SIGTERM (default: 10000)
+  --connect-timeout <ms>       give up starting when Redis does not answer within this (default: 5000)
   --verbose                    one line per job on stderr
   --logs                       print Blok's node log lines (JSON) on stderr
   --debug                      print stack traces
@@ -91,6 +93,7 @@ export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
         "lock-duration": { type: "string" },
         "stalled-interval": { type: "string" },
         "shutdown-grace": { type: "string" },
+        "connect-timeout": { type: "string" },
         verbose: { type: "boolean", default: false },
         logs: { type: "boolean", default: false },
         debug: { type: "boolean", default: false },
@@ -121,6 +124,7 @@ export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     lockDurationMs: wholeNumber("lock-duration", values["lock-duration"], 100),
     stalledIntervalMs: wholeNumber("stalled-interval", values["stalled-interval"], 100),
     shutdownGraceMs: wholeNumber("shutdown-grace", values["shutdown-grace"], 0) ?? 10_000,
+    connectTimeoutMs: wholeNumber("connect-timeout", values["connect-timeout"], 1) ?? 5_000,
     verbose: values.verbose ?? false,
     logs: values.logs ?? false,
     debug: values.debug ?? false,
@@ -182,6 +186,7 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
       ...(command.lockDurationMs !== undefined ? { lockDuration: command.lockDurationMs } : {}),
       ...(command.stalledIntervalMs !== undefined ? { stalledInterval: command.stalledIntervalMs } : {}),
       shutdownGraceMs: command.shutdownGraceMs,
+      connectTimeoutMs: command.connectTimeoutMs,
       logger: new DefaultLogger({ write: command.logs ? (line) => io.stderr.write(`${line}\n`) : () => undefined }),
       onEvent: (event) => {
         const line = describe(event, command.verbose);

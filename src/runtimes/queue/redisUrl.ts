@@ -25,12 +25,11 @@ export function checkRedisUrl(url: string, source: string): void {
   }
 }
 
-/** The URL with its password replaced by `***`, for messages and logs. */
+/** The URL as given, with its password (if any) replaced by `***`, for messages and logs. */
 export function redactRedisUrl(url: string): string {
   try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
+    const { password } = new URL(url);
+    return password ? url.replace(`:${password}@`, ":***@") : url;
   } catch {
     return url.replace(/\/\/[^@/]*@/, "//***@");
   }

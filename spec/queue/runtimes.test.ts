@@ -1,0 +1,59 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DefaultLogger } from "../../src/blok/index.js";
+import { CONTAINER_KEYS, createEnvironment, pythonPlugin, workerPlugin } from "../../src/environment/index.js";
+import { createParallelExecutionNode } from "../../src/node/ParallelExecutionNode.js";
+import type { ChildStep } from "../../src/node/planChildren.js";
+import { resolveStep, type Workflow } from "../../src/runner/index.js";
+import { needsPython, python } from "../python/helpers.js";
+import { type RedisServer, needsRedis, redisServerPath, startRedis } from "./redisServer.js";
+import { type Any, killAll, repoRoot, spawnWorker, testConnector, uniqueQueue, type WorkerProcess } from "./support.js";
+
+const nodesDir = join(repoRoot, "examples/mixed/nodes");
+const pythonNodesDir = join(repoRoot, "examples/mixed/python-nodes");
+
+// The shipped mixed example (a local node, a Python node, two worker-thread children) on both
+// backends: a worker process runs each runtime from its own directories.
+describe.skipIf(!redisServerPath || !python)(`queue backend with every runtime (examples/mixed)${needsRedis}${needsPython}`, () => {
+  let redis: RedisServer;
+  let worker: WorkerProcess;
+  const queue = uniqueQueue("runtimes");
+
+  beforeAll(async () => {
+    process.env.CONSOLE_LOG_ACTIVE = "false";
+    process.env.BLOK_PYTHON ??= python;
+    redis = await startRedis();
+    worker = await spawnWorker(redis.url, { queue, concurrency: 4, nodesDir, pythonNodesDir });
+  });
+  afterAll(async () => {
+    if (worker) await killAll([worker]);
+    await redis?.stop();
+  });
+
+  it("local, Python and worker-thread children give the same results as the local backend", async () => {
+    const plugins = [pythonPlugin({ nodesDir: pythonNodesDir, ...(python ? { python } : {}) }), workerPlugin({ nodesDir, threads: 2 })];
+    const env = createEnvironment({ nodesDir, plugins });
+    const resolveWorker = plugins[1]!.resolveWorker!;
+    const resolveChild = (step: ChildStep) =>
+      step.type === "local" && step.isolation === "worker" ? resolveStep(step, { registry: env.registry, resolvers: { local: resolveWorker } }) : env.resolveStep(step);
+    const Container = createParallelExecutionNode({ resolveChild, connectQueue: testConnector(redis.url) });
+    for (const key of CONTAINER_KEYS) env.registry.addNode(key, new Container());
+    const workflow = JSON.parse(readFileSync(join(repoRoot, "examples/mixed/workflow.json"), "utf8")) as Any;
+    const body = JSON.parse(readFileSync(join(repoRoot, "examples/mixed/body.json"), "utf8"));
+    const logger = new DefaultLogger({ write: () => undefined });
+    try {
+      const local = (await env.run(workflow as Workflow, { body, logger })).response.data as Any;
+      workflow.nodes.analyze.inputs.execution = { ...workflow.nodes.analyze.inputs.execution, backend: "queue", queue: { name: queue } };
+      const remote = (await env.run(workflow as Workflow, { body, logger })).response.data as Any;
+      expect(remote.errors).toBeUndefined();
+      expect(remote.results).toEqual(local.results);
+      expect(remote.results.every((result: unknown) => result !== null)).toBe(true);
+      expect(remote.execution_info.children.map((c: Any) => c.runtime)).toEqual(["queue", "queue", "queue", "queue"]);
+      // Timings the nodes reported on the worker (thread start-up, Python server time) come back too.
+      expect(Object.keys(remote.execution_info.children[2].timing)).toEqual(expect.arrayContaining(["work_ms", "queue_ms"]));
+    } finally {
+      await env.close();
+    }
+  });
+});
