@@ -147,13 +147,34 @@ describe("parallel() with iterables", () => {
     });
   });
 
-  it("parallel() fail-fast reads the rest of a finite lazy iterable to report its children as not started", async () => {
+  it("parallel() fail-fast reads a lazy iterable up to its total hint to report its children as not started", async () => {
+    let read = 0;
     function* lazy(): Generator<Child<number>> {
       yield { name: "bad", run: () => Promise.reject(new Error("no")) };
-      for (let i = 1; i < 1000; i++) yield syncChild(i);
+      for (let i = 1; i < 1000; i++) {
+        read++;
+        yield syncChild(i);
+      }
     }
-    const end = await finished(parallel(lazy(), { max_concurrent: 1 }, { progress: "none" }));
+    const end = await finished(parallel(lazy(), { max_concurrent: 1 }, { progress: "none", total: 1000 }));
     expect(end.info).toMatchObject({ total: 1000, errored: 1, cancelled: 999 });
+    expect(read).toBe(999);
+  });
+
+  it("parallel() fail-fast does not read an endless lazy iterable without a total hint: it stops and closes it", async () => {
+    let closed = false;
+    function* endless(): Generator<Child<number>> {
+      try {
+        yield { name: "bad", run: () => Promise.reject(new Error("no")) };
+        for (let i = 1; ; i++) yield syncChild(i);
+      } finally {
+        closed = true;
+      }
+    }
+    const end = await finished(parallel(endless(), { max_concurrent: 1 }, { progress: "none" }));
+    expect(end.outcome).toBe("failed");
+    expect(end.info).toMatchObject({ total: 1, completed: 0, errored: 1, cancelled: 0 });
+    expect(closed).toBe(true);
   });
 
   it("parallel() fail-fast keeps the children a lazy iterable produced before it broke while being drained", async () => {
@@ -163,7 +184,7 @@ describe("parallel() with iterables", () => {
       yield syncChild(2);
       throw new Error("row 4 is corrupt");
     }
-    const end = await finished(parallel(lazy(), { max_concurrent: 1 }));
+    const end = await finished(parallel(lazy(), { max_concurrent: 1 }, { total: 4 }));
     if (end.outcome !== "failed") throw new Error("expected failure");
     // The run failed for its child, not for the input, and both children read before the break are reported.
     expect(end.error.reason).toBe("child_failed");

@@ -14,8 +14,11 @@ export interface IndexedChild<T> {
 interface Source<T> {
   /** The next child, `WAIT` when an Observable has nothing buffered yet, `DONE` at the end. */
   next(): Child<T> | typeof WAIT | typeof DONE;
-  /** Everything not pulled yet (an iterable is read to its end), then releases the source. */
-  drain(): Child<T>[];
+  /**
+   * What is left, then releases the source: an Observable's buffered children, an iterable's next
+   * `limit` children at most (it is closed after that, so an endless or huge one never hangs a stop).
+   */
+  drain(limit: number): Child<T>[];
   /** Releases the source without reading it further (an iterator is closed with `return()`). */
   close(): void;
 }
@@ -33,10 +36,10 @@ function iterableSource<T>(input: Iterable<Child<T>>): Source<T> {
       if (step.done) done = true;
       return step.done ? DONE : step.value;
     },
-    drain() {
+    drain(limit) {
       const rest: Child<T>[] = [];
       try {
-        while (!done) {
+        while (!done && rest.length < limit) {
           const step = iterator.next();
           if (step.done) done = true;
           else rest.push(step.value);
@@ -46,6 +49,7 @@ function iterableSource<T>(input: Iterable<Child<T>>): Source<T> {
         // (as not started); what it had not produced cannot be counted.
         done = true;
       }
+      this.close();
       return rest;
     },
     close() {
@@ -62,7 +66,7 @@ function iterableSource<T>(input: Iterable<Child<T>>): Source<T> {
  *
  * The input is subscribed by `connect()`, not here: the feed must hold the source before the
  * input can emit, or children emitted synchronously at subscription (then an error, say) would
- * be lost to `drain()` and the run would not report them.
+ * be lost to `drain` and the run would not report them.
  */
 function observableSource<T>(input: Observable<Child<T>>, onReady: () => void, onError: (error: unknown) => void): Source<T> & { connect(): Subscription } {
   let queue: Child<T>[] = [];
@@ -174,11 +178,12 @@ export class ChildFeed<T> {
   }
 
   /**
-   * Stops offering and returns every child that was never offered, indexed. Iterables are read
-   * to their end (children are descriptors; nothing runs); an Observable input is unsubscribed,
-   * so children it had not emitted yet are not known.
+   * Stops offering and returns the children that were never offered, indexed: an iterable is
+   * read (children are descriptors; nothing runs) only up to `knownTotal`, the count the run was
+   * told about (an array's length or the `total` hint), then closed; an Observable input is
+   * unsubscribed, and only the children it had already emitted are known.
    */
-  stop(): IndexedChild<T>[] {
+  stop(knownTotal: number): IndexedChild<T>[] {
     this.stopped = true;
     let rest: Child<T>[] = [];
     try {
@@ -186,7 +191,7 @@ export class ChildFeed<T> {
       // iterable's children are still this run's children and must be reported as not started,
       // or the run would claim `total: 0` and return `results: []` for a non-empty input.
       if (!this.source && !isObservable(this.input)) this.source = iterableSource(this.input);
-      rest = this.source?.drain() ?? [];
+      rest = this.source?.drain(Math.max(0, knownTotal - this.nextIndex)) ?? [];
     } catch {
       // Creating the iterator itself failed (a drain keeps what it read before a failure).
     }

@@ -36,7 +36,8 @@ export function startRun<T>(
   // performance.now() is monotonic; a scheduler's now() is what virtual time needs.
   const now = run.scheduler ? () => scheduler.now() : () => performance.now();
   const slots = options.strategy === "sequential" ? 1 : options.max_concurrent;
-  const ledger = new Ledger<T>(now, run.total ?? (Array.isArray(input) ? input.length : undefined));
+  const totalHint = run.total ?? (Array.isArray(input) ? input.length : undefined);
+  const ledger = new Ledger<T>(now, totalHint);
   const feed = new ChildFeed(input, slots);
   const perChildEvents = (run.progress ?? "events") === "events";
   const teardown = new Subscription();
@@ -94,7 +95,9 @@ export function startRun<T>(
   const stop = (cause: StopCause) => {
     if (finished || stopCause) return;
     stopCause = cause;
-    const neverStarted = feed.stop();
+    // Never-started children are reported up to the known total; a lazy input without a `total`
+    // hint is not read further (it may be endless), so its unread children are not counted.
+    const neverStarted = feed.stop(totalHint ?? 0);
     for (const index of ledger.runningIndexes()) {
       const error = new ChildCancelledError(ledger.nameOf(index), index, cause.message, true);
       if (ledger.cancel(index, error)) childEvent("cancelled", index, ledger.attemptsOf(index), { error: error.message });
