@@ -69,6 +69,7 @@ export const BAD_INPUT: [string, string[], RegExp | string][] = [
   ["an unknown child type", ["run", fixture("bad-child-type"), "--nodes", NODES], `blok-parallel: Invalid parallel-execution config of step 'fan': nodes[1].type must be "module", "local" or "runtime.python3" (received "python")\n`],
   ["an unknown step type", ["run", fixture("bad-step-type"), "--nodes", NODES], /^blok-parallel: .*Node type python not found \(known types: [^)]*\)\n$/],
   ["map items that did not resolve", ["run", fixture("bad-map-items"), "--nodes", NODES], `blok-parallel: Invalid parallel-execution config of step 'each': map.items must be an array (or an expression that gives one) (received "js/ctx.vars.dataset.rows")\n`],
-  ["bad --body JSON", ["run", fixture("order"), "--nodes", NODES, "--body", '{"ms": [0,'], /^blok-parallel: --body is not valid JSON: .+\n$/],
+  ["bad --body JSON", ["run", fixture("order"), "--nodes", NODES, "--body", '{"ms": [0,'], "blok-parallel: --body is not valid JSON at line 1, column 11: unexpected end of input\n"],
+  ["a --body file with bad JSON", ["run", fixture("order"), "--nodes", NODES, "--body", "@spec/fixtures/workflows/bad-malformed.json"], 'blok-parallel: --body file spec/fixtures/workflows/bad-malformed.json is not valid JSON at line 5, column 3: unexpected "]"\n'],
   ["a missing --body file", ["run", fixture("order"), "--nodes", NODES, "--body", "@spec/fixtures/missing-body.json"], "blok-parallel: Cannot read --body file spec/fixtures/missing-body.json: no such file\n"],
 ];

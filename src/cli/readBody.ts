@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { locateJsonError } from "../runner/locateJsonError.js";
 import { UsageError } from "./parseArgs.js";
 
 /**
@@ -22,6 +23,10 @@ export async function readBody(raw: string | undefined): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${source} is not valid JSON: ${(error as Error).message}`);
+    // Node 20's message gives no position for a truncated document: say where, as for workflows.
+    const at = locateJsonError(text);
+    if (!at) throw new UsageError(`${source} is not valid JSON: ${(error as Error).message}`);
+    const found = at.found === undefined ? "unexpected end of input" : `unexpected ${JSON.stringify(at.found)}`;
+    throw new UsageError(`${source} is not valid JSON at line ${at.line}, column ${at.column}: ${found}`);
   }
 }
