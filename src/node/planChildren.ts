@@ -105,8 +105,16 @@ export async function planChildren(container: string, config: ContainerConfig, p
   const total = batchSize === undefined ? items.length : Math.ceil(items.length / batchSize);
   function* batches(): Generator<Child<unknown>> {
     for (let index = 0; index < total; index++) {
-      const item = batchSize === undefined ? items[index] : items.slice(index * batchSize, (index + 1) * batchSize);
-      yield containerChild(container, `${node.name}[${index}]`, step, parent, { stepName: node.name, item, index }, backend);
+      // A getter: the batch is sliced when an attempt starts, not when the window (or a fail-fast
+      // stop recording never-started children) reads the child.
+      const context = {
+        stepName: node.name,
+        index,
+        get item() {
+          return batchSize === undefined ? items[index] : items.slice(index * batchSize, (index + 1) * batchSize);
+        },
+      };
+      yield containerChild(container, `${node.name}[${index}]`, step, parent, context, backend);
     }
   }
   return { children: batches(), total };
