@@ -29,7 +29,14 @@ const REPEATS = Number(args.repeats);
 const CORES = availableParallelism();
 const NODE = fileURLToPath(new URL("../../examples/mixed/nodes/chunk-stats/index.mjs", import.meta.url));
 const NOOP = fileURLToPath(new URL("./noop-node.mjs", import.meta.url));
+const NOOP_TS = fileURLToPath(new URL("./noop-typed-node.ts", import.meta.url));
+const SPIN = fileURLToPath(new URL("./spin-node.mjs", import.meta.url));
 const loadBefore = loadavg()[0] as number;
+const began = performance.now();
+/** Progress on stderr, so stdout stays the report. */
+const phase = (name: string): void => {
+  process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(1)} s] ${name}\n`);
+};
 
 const node = new ChunkStats();
 const values = Array.from({ length: 10_000 }, (_, i) => Math.sin(i) * 1_000);
@@ -47,6 +54,7 @@ async function calibrate(): Promise<number> {
   return Math.max(1, Math.round((probe * CHUNK_MS) / median(samples)));
 }
 
+phase("calibrating");
 const rounds = await calibrate();
 const chunks: ChunkStatsInputs[] = Array.from({ length: CHUNKS }, (_, i) => ({ values: values.map((v) => v + i), rounds }));
 const task = (inputs: ChunkStatsInputs, i: number) => ({ modulePath: NODE, name: `chunk-${i}`, ctx: {}, inputs });
@@ -59,6 +67,7 @@ async function warmPool(threads: number): Promise<WorkerPool> {
   return pool;
 }
 
+phase("starting warm pools");
 const warmPools = new Map<number, WorkerPool>();
 for (let threads = 1; threads <= CORES; threads++) warmPools.set(threads, await warmPool(threads));
 
@@ -82,6 +91,7 @@ for (const [threads, pool] of warmPools) modes[`worker threads x${threads}, warm
 
 const samples = new Map<string, number[]>(Object.keys(modes).map((label) => [label, []]));
 for (let r = 0; r < REPEATS; r++) {
+  phase(`chunks, repeat ${r + 1}/${REPEATS}`);
   for (const [label, fn] of Object.entries(modes)) {
     const t0 = performance.now();
     await fn();
@@ -108,21 +118,57 @@ async function roundTrip(): Promise<{ median: number; p95: number; samples: numb
 }
 
 /** From `new WorkerPool` to the first trivial result: thread start, entry and module load. */
-async function firstResult(execArgv?: string[]): Promise<number> {
+async function firstResult(modulePath: string, execArgv?: string[]): Promise<{ total: number; start: number }> {
+  const totals: number[] = [];
   const starts: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
     const t0 = performance.now();
     const pool = new WorkerPool({ maxThreads: 1, ...(execArgv ? { execArgv } : {}) });
-    await pool.run({ modulePath: NOOP, name: "noop", ctx: {}, inputs: {} });
-    starts.push(performance.now() - t0);
+    const { timing } = await pool.run({ modulePath, name: "noop", ctx: {}, inputs: {} });
+    totals.push(performance.now() - t0);
+    starts.push(timing.start_ms);
     await pool.destroy();
   }
-  return median(starts);
+  return { total: median(totals), start: median(starts) };
 }
 
+/** Abort of a node spinning in a warm thread: until `run` rejects, and until the thread has exited. */
+async function abortLatency(): Promise<{ reject: number; exit: number }> {
+  const pool = new WorkerPool({ maxThreads: 1, minThreads: 1 });
+  const rejects: number[] = [];
+  const exits: number[] = [];
+  try {
+    for (let r = 0; r < REPEATS; r++) {
+      // A ready thread first (the previous abort killed the last one), so the spinner runs, not queues.
+      await pool.run({ modulePath: NOOP, name: "noop", ctx: {}, inputs: {} });
+      const controller = new AbortController();
+      const running = pool.run({ modulePath: SPIN, name: "spin", ctx: {}, inputs: {} }, { signal: controller.signal });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const exited = pool.stats().terminated + 1;
+      const t0 = performance.now();
+      controller.abort();
+      await running.catch(() => undefined);
+      rejects.push(performance.now() - t0);
+      while (pool.stats().terminated < exited) {
+        if (performance.now() - t0 > 10_000) throw new Error("The aborted thread did not exit within 10 s");
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      exits.push(performance.now() - t0);
+    }
+  } finally {
+    await pool.destroy();
+  }
+  return { reject: median(rejects), exit: median(exits) };
+}
+
+phase("round trip");
 const trip = await roundTrip();
-const startDefault = await firstResult();
-const startInherited = await firstResult([...process.execArgv]);
+phase("first results");
+const startDefault = await firstResult(NOOP);
+const startInherited = await firstResult(NOOP, [...process.execArgv]);
+const startTyped = await firstResult(NOOP_TS);
+phase("abort latency");
+const abort = await abortLatency();
 
 const base = medians.get('in-thread "parallel" (Promise.all)') as number;
 const oneThread = medians.get("worker threads x1, warm pool") as number;
@@ -135,5 +181,7 @@ for (const [label, value] of medians) {
   console.log(`${label.padEnd(44)} ${ms(value).padStart(7)} ms  ${`${(base / value).toFixed(2)}x`.padStart(11)}  ${scale.padStart(10)}`);
 }
 console.log(`round trip, trivial task (${trip.samples} calls): median ${ms(trip.median)} ms, p95 ${ms(trip.p95)} ms`);
-console.log(`first result from a new pool: ${ms(startDefault)} ms (default execArgv), ${ms(startInherited)} ms (inheriting process.execArgv)`);
+console.log(`first result from a new pool, .mjs node: ${ms(startDefault.total)} ms (start_ms ${ms(startDefault.start)}) with default execArgv; ${ms(startInherited.total)} ms (start_ms ${ms(startInherited.start)}) inheriting process.execArgv`);
+console.log(`first result from a new pool, .ts node via tsx: ${ms(startTyped.total)} ms (start_ms ${ms(startTyped.start)})`);
+console.log(`abort of a spinning node: run() rejects after ${ms(abort.reject)} ms, thread exited after ${ms(abort.exit)} ms (medians)`);
 console.log(`process.execArgv: ${JSON.stringify(process.execArgv)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { locateUncloneable } from "../../src/runtimes/worker/thread/locate-uncloneable.mjs";
+import { locateUncloneable } from "../../src/runtimes/worker/thread/locate-uncloneable.cjs";
 
 const canClone = (value: unknown): boolean => {
   try {

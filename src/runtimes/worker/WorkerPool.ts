@@ -11,7 +11,7 @@ import { WorkerPoolDestroyedError } from "./errors/WorkerPoolDestroyedError.js";
 import { WorkerTaskAbortedError } from "./errors/WorkerTaskAbortedError.js";
 import type { WorkerRuntimeError } from "./errors/WorkerRuntimeError.js";
 import type { ResultEnvelope, TaskMessage, WorkerTaskTiming } from "./protocol.js";
-import { locateUncloneable } from "./thread/locate-uncloneable.mjs";
+import { locateUncloneable } from "./thread/locate-uncloneable.cjs";
 import { threadExecArgv } from "./threadExecArgv.js";
 import { ThreadSlots } from "./ThreadSlots.js";
 import { parseWorkerPoolOptions, type WorkerPoolOptions } from "./WorkerPoolOptions.js";
@@ -20,7 +20,7 @@ import { parseWorkerPoolOptions, type WorkerPoolOptions } from "./WorkerPoolOpti
  * The thread-side entry. Resolved next to this module so the same line works from `src/` (vitest,
  * tsx) and from `dist/` after tsup copies the `thread/` folder next to its bundles.
  */
-const ENTRY_URL = new URL("./thread/worker-entry.mjs", import.meta.url).href;
+const ENTRY_URL = new URL("./thread/worker-entry.cjs", import.meta.url).href;
 
 /** One node call to run in a thread. */
 export interface WorkerTask {

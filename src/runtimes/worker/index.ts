@@ -21,7 +21,7 @@ export {
 export { threadExecArgv } from "./threadExecArgv.js";
 export { WorkerNode } from "./WorkerNode.js";
 export type { SerialisedError, WorkerTaskTiming } from "./protocol.js";
-export type { UncloneableValue } from "./thread/locate-uncloneable.mjs";
+export type { UncloneableValue } from "./thread/locate-uncloneable.cjs";
 export { WorkerRuntimeError } from "./errors/WorkerRuntimeError.js";
 export { WorkerNodeError, type WorkerNodeFailure } from "./errors/WorkerNodeError.js";
 export { WorkerCrashedError } from "./errors/WorkerCrashedError.js";

@@ -1,12 +1,12 @@
 /**
- * The contract between {@link WorkerPool} (main thread) and `thread/worker-entry.mjs` (pool
+ * The contract between {@link WorkerPool} (main thread) and `thread/worker-entry.cjs` (pool
  * threads). The entry is plain JS, so these types are the only written-down form of what it
  * receives and returns: change both sides together.
  *
  * @module
  */
 
-import type { UncloneableValue } from "./thread/locate-uncloneable.mjs";
+import type { UncloneableValue } from "./thread/locate-uncloneable.cjs";
 
 /** What the pool posts to a thread for one node call (structured-cloned by `postMessage`). */
 export interface TaskMessage {

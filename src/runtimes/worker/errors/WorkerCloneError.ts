@@ -1,5 +1,5 @@
 import type { WorkerTaskTiming } from "../protocol.js";
-import type { UncloneableValue } from "../thread/locate-uncloneable.mjs";
+import type { UncloneableValue } from "../thread/locate-uncloneable.cjs";
 import { WorkerRuntimeError } from "./WorkerRuntimeError.js";
 
 /** `input`: the context or inputs sent to the thread; `result`: what the node returned. */

@@ -1,4 +1,4 @@
-/** Where a structure stops being cloneable; see `locate-uncloneable.mjs`. */
+/** Where a structure stops being cloneable; see `locate-uncloneable.cjs`. */
 export interface UncloneableValue {
   /** Path of the offending value, e.g. `ctx.request.socket._events.end`. */
   readonly path: string;

@@ -1,5 +1,7 @@
-import { extname } from "node:path";
-import { fileURLToPath } from "node:url";
+"use strict";
+
+const { extname } = require("node:path");
+const { fileURLToPath, pathToFileURL } = require("node:url");
 
 /**
  * Module namespaces already imported by this thread, by URL. Holding the promise (not the value)
@@ -27,7 +29,7 @@ const TYPESCRIPT = new Set([".ts", ".mts", ".cts"]);
  * @param {string} nodeName the node's name in the workflow
  * @returns {Promise<(ctx: unknown, inputs: unknown) => unknown>}
  */
-export async function loadHandler(moduleUrl, exportName, nodeName) {
+async function loadHandler(moduleUrl, exportName, nodeName) {
   const exported = interopExports(await importOnce(moduleUrl));
   const candidate = exportName !== undefined ? exported[exportName] : (exported.default ?? exported.handle);
   if (typeof candidate === "function" && typeof candidate.prototype?.handle === "function") {
@@ -59,8 +61,9 @@ function importOnce(moduleUrl) {
 
 async function importModule(moduleUrl) {
   if (!TYPESCRIPT.has(extname(new URL(moduleUrl).pathname))) return import(moduleUrl);
+  // import(), not require(): tsx's CommonJS build of this entry point does not load.
   const { tsImport } = await import("tsx/esm/api");
-  return tsImport(moduleUrl, import.meta.url);
+  return tsImport(moduleUrl, pathToFileURL(__filename).href);
 }
 
 /**
@@ -72,3 +75,5 @@ function interopExports(namespace) {
   const inner = namespace.default;
   return typeof inner === "object" && inner !== null && inner.__esModule === true ? inner : namespace;
 }
+
+module.exports = { loadHandler };

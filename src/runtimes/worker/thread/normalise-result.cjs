@@ -1,4 +1,6 @@
-import { serialiseError } from "./serialise-error.mjs";
+"use strict";
+
+const { serialiseError } = require("./serialise-error.cjs");
 
 /**
  * Reads a node's return value the way Blok does (blok-compat.md 3.6, 3.9):
@@ -10,7 +12,7 @@ import { serialiseError } from "./serialise-error.mjs";
  * @param {unknown} result what `handle(ctx, inputs)` resolved to
  * @returns {{ ok: true, data: unknown } | { ok: false, kind: "returned", error: ReturnType<typeof serialiseError> }}
  */
-export function normaliseResult(result) {
+function normaliseResult(result) {
   if (typeof result === "object" && result !== null) {
     if (result.success === false && "error" in result) {
       return { ok: false, kind: "returned", error: serialiseError(result.error) };
@@ -19,3 +21,5 @@ export function normaliseResult(result) {
   }
   return { ok: true, data: result };
 }
+
+module.exports = { normaliseResult };

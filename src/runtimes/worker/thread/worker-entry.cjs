@@ -3,6 +3,13 @@
  * inherit vitest's or tsup's TypeScript handling, so this file must load as is both from `src/`
  * and from `dist/` (tsup copies this folder; see docs/worker-isolation.md).
  *
+ * CommonJS on purpose: piscina loads its entry with `require()` first, and on Node >= 20.19
+ * `require()` of an ES module takes the synchronous ESM path. With an `.mjs` entry we once saw a
+ * pool thread die there with a V8 fatal error ("v8::Module::IsGraphAsync must be used on an
+ * instantiated module", stack: piscina worker.js -> require -> loadESMFromCJS -> InstantiateSync)
+ * during a benchmark that destroys pools right after aborts, and a fatal error aborts the whole
+ * process. A CommonJS entry never enters that path; node modules are loaded with `import()`.
+ *
  * It never throws: every outcome (data, a node failure, a module that does not load, a result
  * that cannot be cloned) goes back as an envelope, so a rejected `piscina.run` always means the
  * thread itself died or the task was aborted. The envelope is serialized here with `v8.serialize`
@@ -10,14 +17,16 @@
  * function, where it can be explained, instead of inside piscina's `postMessage`, where it kills
  * the thread and arrives on the main thread as an empty object.
  */
-import { serialize } from "node:v8";
-import { performance } from "node:perf_hooks";
-import { threadId } from "node:worker_threads";
-import { move } from "piscina";
-import { loadHandler } from "./load-handler.mjs";
-import { locateUncloneable } from "./locate-uncloneable.mjs";
-import { normaliseResult } from "./normalise-result.mjs";
-import { serialiseError } from "./serialise-error.mjs";
+"use strict";
+
+const { serialize } = require("node:v8");
+const { performance } = require("node:perf_hooks");
+const { threadId } = require("node:worker_threads");
+const { move } = require("piscina");
+const { loadHandler } = require("./load-handler.cjs");
+const { locateUncloneable } = require("./locate-uncloneable.cjs");
+const { normaliseResult } = require("./normalise-result.cjs");
+const { serialiseError } = require("./serialise-error.cjs");
 
 /** Epoch milliseconds with sub-millisecond precision, comparable across threads. */
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -36,7 +45,7 @@ let tasksRun = 0;
  * @param {object} task a `TaskMessage` (see ../protocol.ts)
  * @returns {unknown} the v8-serialized `ResultEnvelope`, marked for transfer
  */
-export default async function runTask(task) {
+module.exports = async function runTask(task) {
   const receivedAt = epochNow();
   // Start-up is charged to the task only when the thread started after the task was submitted
   // (the task waited for it) and only to that thread's first task.
@@ -66,7 +75,7 @@ export default async function runTask(task) {
     thread_id: threadId,
   };
   return move(encode({ ...outcome, timing }));
-}
+};
 
 function encode(envelope) {
   try {

@@ -1,3 +1,5 @@
+"use strict";
+
 /**
  * Finds the value that stops a structure from crossing a thread boundary, so an error can say
  * `ctx.logger.info is a function` instead of V8's bare "could not be cloned".
@@ -7,7 +9,8 @@
  * `structuredClone` for what `postMessage` sends, `v8.serialize` for what the worker returns.
  * That keeps the answer exact instead of re-implementing the clone rules.
  *
- * Shared by the pool (main thread) and the worker entry, hence plain JS.
+ * Shared by the pool (main thread) and the worker entry, hence plain JS (CommonJS: see
+ * worker-entry.cjs for why).
  *
  * @param {unknown} value the structure that failed to clone
  * @param {string} path label of `value` in messages, e.g. `ctx`
@@ -16,7 +19,7 @@
  *   the innermost offending value, with the nearest class instance around it (a socket, a
  *   logger...) because that is usually the thing to remove; null when `value` clones fine.
  */
-export function locateUncloneable(value, path, canCross) {
+function locateUncloneable(value, path, canCross) {
   return search(value, path, canCross, new Set(), undefined);
 }
 
@@ -62,3 +65,5 @@ function describe(value) {
   }
   return `a ${typeof value}`;
 }
+
+module.exports = { locateUncloneable };

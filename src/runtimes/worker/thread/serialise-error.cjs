@@ -1,3 +1,5 @@
+"use strict";
+
 /**
  * Turns whatever a node threw or returned as its error into plain data that survives the trip to
  * the main thread. Structured clone alone would keep `message` and `stack` but reset a custom
@@ -9,7 +11,7 @@
  * @param {unknown} error anything: an Error, a GlobalError, a string, a plain object
  * @returns {{ name: string, message: string, stack?: string, code?: string | number }}
  */
-export function serialiseError(error) {
+function serialiseError(error) {
   if (typeof error === "object" && error !== null) {
     const serialised = {
       name: typeof error.name === "string" && error.name !== "" ? error.name : "Error",
@@ -34,3 +36,5 @@ function stringify(value) {
     return String(value);
   }
 }
+
+module.exports = { serialiseError };
