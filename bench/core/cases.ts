@@ -1,0 +1,44 @@
+/** What the orchestrator can ask a scenario process to run (shared by run.ts and the scenarios). */
+
+/**
+ * Scenario 1 contenders. The two `p-map+…` rows are floors, not competitors: p-map doing the
+ * least the executor's contract demands per child (an AbortSignal per child, and with `timeout`
+ * a timer per child), to show how much of the executor's cost those requirements explain.
+ */
+export const TRIVIAL_CONTENDERS = [
+  "promise-all",
+  "p-map",
+  "p-map+AbortController",
+  "p-map+AbortController+setTimeout",
+  "rxjs-mergeMap",
+  "executor",
+  "executor+timeout",
+  "executor+timeout+events",
+  "executor+timeout+sampled",
+] as const;
+export type TrivialContender = (typeof TRIVIAL_CONTENDERS)[number];
+
+export interface TrivialArgs {
+  readonly contender: TrivialContender;
+  readonly n: number;
+  readonly warmup: number;
+  readonly rounds: number;
+  readonly concurrency: number;
+  /** The built executor module (see build.ts). */
+  readonly core: string;
+  /** Rounds to run again under the CPU profiler (0: none). */
+  readonly profile_rounds: number;
+}
+
+export const SLEEP_CONTENDERS = ["executor", "p-map"] as const;
+export type SleepContender = (typeof SLEEP_CONTENDERS)[number];
+
+export interface SleepArgs {
+  readonly contender: SleepContender;
+  readonly children: number;
+  readonly sleep_ms: number;
+  readonly concurrency: number;
+  readonly warmup: number;
+  readonly rounds: number;
+  readonly core: string;
+}
