@@ -13,6 +13,47 @@ import { type Any, killAll, repoRoot, spawnWorker, testConnector, uniqueQueue, t
 const nodesDir = join(repoRoot, "examples/mixed/nodes");
 const pythonNodesDir = join(repoRoot, "examples/mixed/python-nodes");
 
+describe.skipIf(!redisServerPath)(`the shipped queue example (examples/queue)${needsRedis}`, () => {
+  let redis: RedisServer;
+  let workers: WorkerProcess[] = [];
+  const queue = uniqueQueue("example");
+  const exampleNodes = join(repoRoot, "examples/nodes");
+
+  beforeAll(async () => {
+    process.env.CONSOLE_LOG_ACTIVE = "false";
+    redis = await startRedis();
+    workers = await Promise.all([spawnWorker(redis.url, { queue, concurrency: 1, nodesDir: exampleNodes }), spawnWorker(redis.url, { queue, concurrency: 1, nodesDir: exampleNodes })]);
+  });
+  afterAll(async () => {
+    await killAll(workers);
+    await redis?.stop();
+  });
+
+  it("gives the report examples/map-batch gives, with the batches spread over two workers", async () => {
+    const read = (path: string) => JSON.parse(readFileSync(join(repoRoot, path), "utf8")) as Any;
+    const queued = read("examples/queue/workflow.json");
+    expect(queued.nodes["process-batches"].inputs.execution.backend).toBe("queue");
+    queued.nodes["process-batches"].inputs.execution.queue.name = queue;
+    const body = { size_mb: 1, batch_size: 2_000, rounds: 2 };
+    const env = createEnvironment({ nodesDir: exampleNodes });
+    const Container = createParallelExecutionNode({ resolveChild: (step) => env.resolveStep(step), connectQueue: testConnector(redis.url) });
+    for (const key of CONTAINER_KEYS) env.registry.addNode(key, new Container());
+    const logger = new DefaultLogger({ write: () => undefined });
+    try {
+      const local = (await env.run(read("examples/map-batch/workflow.json") as Workflow, { body, logger })).response.data as Any;
+      const remote = (await env.run(queued as Workflow, { body, logger })).response.data as Any;
+      const { parallel: _p1, ...localReport } = local;
+      const { parallel: p2, ...remoteReport } = remote;
+      expect(remoteReport).toEqual(localReport);
+      expect(remote.chunks).toBeGreaterThan(2);
+      expect(p2.failed).toBe(0);
+      for (const worker of workers) expect(worker.stderr()).toContain("completed sales-batch[");
+    } finally {
+      await env.close();
+    }
+  });
+});
+
 // The shipped mixed example (a local node, a Python node, two worker-thread children) on both
 // backends: a worker process runs each runtime from its own directories.
 describe.skipIf(!redisServerPath || !python)(`queue backend with every runtime (examples/mixed)${needsRedis}${needsPython}`, () => {

@@ -1,0 +1,192 @@
+/**
+ * Benchmark of the queue backend (issue 5, "Performance"):
+ *
+ *   npx tsx bench/queue/run.ts [--rounds 5] [--children 1000] [--json bench/queue/results/latest.json]
+ *
+ * Starts its own redis-server (loopback, free port, no persistence) and real `blok-parallel
+ * worker` processes (bench/queue/worker.ts is the CLI command), then measures, in this process,
+ * the same container on the same workflows with `execution.backend` local and queue:
+ *
+ * 1. Per-child overhead, 1,000 trivial children (map mode, node returns its index):
+ *    a. window 20 (the container's max_concurrent ceiling), two workers with concurrency 10 each:
+ *       wall time per child, queue minus local;
+ *    b. window 1 (strictly sequential, 200 children): the latency one child pays for the trip
+ *       through Redis and back (enqueue, worker fetch, run, completion event).
+ * 2. CPU-bound children: 16 children each busy-looping 150 ms on the worker's event loop,
+ *    window 8; one worker process vs two (separate queues, the idle one costs nothing), and the
+ *    local backend (inline: one core) for reference. Throughput in children per second.
+ *
+ * Rounds interleave the variants (local, queue; one worker, two workers) so a shared machine's
+ * slow phases hit all alike; reported: medians over the rounds, and ratios computed per round.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { DefaultLogger } from "../../src/blok/index.js";
+import { CONTAINER_KEYS, createEnvironment } from "../../src/environment/index.js";
+import { createParallelExecutionNode } from "../../src/node/ParallelExecutionNode.js";
+import type { Workflow } from "../../src/runner/index.js";
+import { createQueueConnector } from "../../src/runtimes/queue/index.js";
+import { startRedis } from "../../spec/queue/redisServer.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, "../..");
+const nodesDir = join(here, "nodes");
+
+const { values: flags } = parseArgs({ options: { rounds: { type: "string" }, children: { type: "string" }, json: { type: "string" } } });
+const ROUNDS = Number(flags.rounds ?? 5);
+const CHILDREN = Number(flags.children ?? 1000);
+const SEQUENTIAL_CHILDREN = 200;
+const CPU_CHILDREN = 16;
+const CPU_MS = 150;
+const CPU_WINDOW = 8;
+
+process.env.CONSOLE_LOG_ACTIVE = "false";
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function spawnWorker(url: string, queue: string, concurrency: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(here, "worker.ts"), "--redis", url, "--queue", queue, "--nodes", nodesDir, "--concurrency", String(concurrency)], {
+    cwd: repoRoot,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, CONSOLE_LOG_ACTIVE: "false" },
+  });
+  let stderr = "";
+  return new Promise((resolve, reject) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("serving queue")) resolve(child);
+    });
+    child.once("exit", (code) => reject(new Error(`worker exited (${code}): ${stderr}`)));
+  });
+}
+
+const redis = await startRedis();
+const workers: ChildProcess[] = [];
+const env = createEnvironment({ nodesDir });
+const Container = createParallelExecutionNode({ resolveChild: (step) => env.resolveStep(step), connectQueue: createQueueConnector({ redisUrl: redis.url }) });
+for (const key of CONTAINER_KEYS) env.registry.addNode(key, new Container());
+const logger = new DefaultLogger({ write: () => undefined });
+
+function workflow(node: string, items: number, window: number, backend: "local" | "queue", queue: string, inputs: Record<string, unknown> = {}): Workflow {
+  return {
+    name: "queue-bench",
+    steps: [{ name: "fan", node: "parallel-execution", type: "module", set_var: true }],
+    nodes: {
+      fan: { inputs: { execution: { max_concurrent: window, backend, queue: { name: queue } }, map: { items: Array.from({ length: items }, (_, i) => i), node: { name: "child", node, type: "local" } } } },
+      child: { inputs },
+    },
+  } as unknown as Workflow;
+}
+
+interface Timed {
+  readonly ms: number;
+  /** Per-child timings the queue backend reported (medians over the children). */
+  readonly timing: Record<string, number>;
+}
+
+async function timed(doc: Workflow, expected: number): Promise<Timed> {
+  const started = performance.now();
+  const run = await env.run(doc, { logger });
+  const ms = performance.now() - started;
+  const output = run.ctx.vars!.fan as { results: unknown[]; execution_info: { children?: { timing?: Record<string, number> }[] } };
+  if (output.results.length !== expected || output.results.some((r) => r === null)) throw new Error("incomplete results");
+  const timing: Record<string, number> = {};
+  const children = output.execution_info.children ?? [];
+  for (const key of ["queue_ms", "work_ms", "total_ms"]) {
+    const values = children.map((c) => c.timing?.[key]).filter((v): v is number => typeof v === "number");
+    if (values.length > 0) timing[key] = median(values);
+  }
+  return { ms, timing };
+}
+
+const versions = {
+  node: process.version,
+  bullmq: JSON.parse(readFileSync(join(repoRoot, "node_modules/bullmq/package.json"), "utf8")).version as string,
+  ioredis: JSON.parse(readFileSync(join(repoRoot, "node_modules/ioredis/package.json"), "utf8")).version as string,
+  redis: execFileSync("redis-server", ["--version"], { encoding: "utf8" }).match(/v=(\S+)/)?.[1] ?? "?",
+};
+const machine = { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? "?", loadBefore: os.loadavg()[0]! };
+
+try {
+  // Trivial children: two workers x concurrency 10 serve "trivial"; "cpu-1" has one worker, "cpu-2" two.
+  workers.push(...(await Promise.all([spawnWorker(redis.url, "trivial", 10), spawnWorker(redis.url, "trivial", 10), spawnWorker(redis.url, "cpu-1", 1), spawnWorker(redis.url, "cpu-2", 1), spawnWorker(redis.url, "cpu-2", 1)])));
+  // Warm-up: module loading, JIT, connections.
+  await timed(workflow("noop", 200, 20, "local", "trivial"), 200);
+  await timed(workflow("noop", 200, 20, "queue", "trivial"), 200);
+  await timed(workflow("spin", 4, 4, "queue", "cpu-1", { ms: 20 }), 4);
+  await timed(workflow("spin", 4, 4, "queue", "cpu-2", { ms: 20 }), 4);
+
+  const rounds: Record<string, number>[] = [];
+  const timings: Record<string, number>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? (["local", "queue"] as const) : (["queue", "local"] as const);
+    const r: Record<string, number> = {};
+    for (const backend of order) {
+      const wide = await timed(workflow("noop", CHILDREN, 20, backend, "trivial"), CHILDREN);
+      const narrow = await timed(workflow("noop", SEQUENTIAL_CHILDREN, 1, backend, "trivial"), SEQUENTIAL_CHILDREN);
+      r[`${backend}_w20_ms`] = wide.ms;
+      r[`${backend}_w1_ms`] = narrow.ms;
+      if (backend === "queue") timings.push(Object.fromEntries(Object.entries(narrow.timing).map(([k, v]) => [`w1_${k}`, v])), Object.fromEntries(Object.entries(wide.timing).map(([k, v]) => [`w20_${k}`, v])));
+    }
+    r.w20_overhead_per_child_ms = (r.queue_w20_ms! - r.local_w20_ms!) / CHILDREN;
+    r.w1_overhead_per_child_ms = (r.queue_w1_ms! - r.local_w1_ms!) / SEQUENTIAL_CHILDREN;
+    r.w20_ratio = r.queue_w20_ms! / r.local_w20_ms!;
+    const cpuOrder = round % 2 === 0 ? (["cpu-1", "cpu-2", "local"] as const) : (["local", "cpu-2", "cpu-1"] as const);
+    for (const variant of cpuOrder) {
+      const run = await timed(workflow("spin", CPU_CHILDREN, CPU_WINDOW, variant === "local" ? "local" : "queue", variant, { ms: CPU_MS }), CPU_CHILDREN);
+      r[`${variant}_children_per_s`] = (CPU_CHILDREN * 1000) / run.ms;
+    }
+    r.cpu_2_over_1 = r["cpu-2_children_per_s"]! / r["cpu-1_children_per_s"]!;
+    rounds.push(r);
+    console.error(`round ${round + 1}/${ROUNDS}: ${JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(3))])))}`);
+  }
+
+  const keys = Object.keys(rounds[0]!);
+  const medians = Object.fromEntries(keys.map((key) => [key, median(rounds.map((r) => r[key]!))]));
+  const timingKeys = [...new Set(timings.flatMap((t) => Object.keys(t)))];
+  const timingMedians = Object.fromEntries(timingKeys.map((key) => [key, median(timings.map((t) => t[key]).filter((v): v is number => v !== undefined))]));
+  const result = {
+    date: new Date().toISOString(),
+    command: `npx tsx bench/queue/run.ts --rounds ${ROUNDS} --children ${CHILDREN}`,
+    machine: { ...machine, loadAfter: os.loadavg()[0]! },
+    versions,
+    setup: { children: CHILDREN, sequentialChildren: SEQUENTIAL_CHILDREN, cpuChildren: CPU_CHILDREN, cpuMs: CPU_MS, cpuWindow: CPU_WINDOW, rounds: ROUNDS },
+    medians,
+    timingMedians,
+    rounds,
+  };
+  const file = flags.json ?? join(here, "results/latest.json");
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const f = (n: number, digits = 2) => n.toFixed(digits);
+  console.log(`
+${result.date.slice(0, 10)} · ${machine.cores} cores (${machine.cpu}) · Node ${versions.node} · bullmq ${versions.bullmq} · ioredis ${versions.ioredis} · redis-server ${versions.redis} · load average ${f(machine.loadBefore, 1)} before, ${f(result.machine.loadAfter, 1)} after
+
+| ${CHILDREN} trivial children | local | queue | queue - local, per child | queue / local |
+|---|---:|---:|---:|---:|
+| window 20 (2 workers x concurrency 10) | ${f(medians.local_w20_ms!, 0)} ms | ${f(medians.queue_w20_ms!, 0)} ms | ${f(medians.w20_overhead_per_child_ms!, 3)} ms | ${f(medians.w20_ratio!)}x |
+| window 1, ${SEQUENTIAL_CHILDREN} children (latency) | ${f(medians.local_w1_ms!, 0)} ms | ${f(medians.queue_w1_ms!, 0)} ms | ${f(medians.w1_overhead_per_child_ms!, 3)} ms | ${f(medians.queue_w1_ms! / medians.local_w1_ms!)}x |
+
+Per-child timings reported by the queue backend (medians): window 1: queue_ms ${f(timingMedians.w1_queue_ms ?? Number.NaN, 3)}, work_ms ${f(timingMedians.w1_work_ms ?? Number.NaN, 3)}, total_ms ${f(timingMedians.w1_total_ms ?? Number.NaN, 3)}; window 20: queue_ms ${f(timingMedians.w20_queue_ms ?? Number.NaN, 3)}, work_ms ${f(timingMedians.w20_work_ms ?? Number.NaN, 3)}, total_ms ${f(timingMedians.w20_total_ms ?? Number.NaN, 3)}.
+
+| ${CPU_CHILDREN} CPU-bound children x ${CPU_MS} ms, window ${CPU_WINDOW} | children/s |
+|---|---:|
+| local backend (inline, one event loop) | ${f(medians.local_children_per_s!)} |
+| queue, 1 worker process | ${f(medians["cpu-1_children_per_s"]!)} |
+| queue, 2 worker processes | ${f(medians["cpu-2_children_per_s"]!)} |
+| 2 workers / 1 worker (median of per-round ratios) | ${f(medians.cpu_2_over_1!)}x |
+`);
+} finally {
+  for (const worker of workers) worker.kill("SIGTERM");
+  await Promise.all(workers.map((worker) => new Promise((resolve) => (worker.exitCode !== null ? resolve(undefined) : worker.once("exit", resolve)))));
+  await env.close();
+  await redis.stop();
+}
