@@ -172,9 +172,15 @@ export class WorkerPool {
       submittedAt: performance.timeOrigin + performance.now(),
     };
     const slot = await this.#slots.acquire(options.signal);
-    if (slot !== "admitted") {
+    if (slot === "aborted") {
       this.#aborted++;
-      throw slot === "aborted" ? new WorkerTaskAbortedError(task.name, options.signal?.reason) : new WorkerPoolDestroyedError(task.name);
+      throw new WorkerTaskAbortedError(task.name, options.signal?.reason);
+    }
+    // `closed`: destroy ended the wait. Or the slot came just before destroy, which piscina
+    // could outlive by starting a thread for this task.
+    if (slot === "closed" || this.#destroying !== undefined) {
+      this.#aborted++;
+      throw new WorkerPoolDestroyedError(task.name);
     }
     let encoded: Uint8Array;
     try {
@@ -257,8 +263,8 @@ export class WorkerPool {
     }
     if (error instanceof Error && error.name === "DataCloneError") {
       this.#failed++;
-      const culprit = locateUncloneable(task.ctx, "ctx", canClone) ??
-        locateUncloneable(task.inputs, "inputs", canClone) ?? { path: "ctx or inputs", what: error.message };
+      const culprit = locateUncloneable(task.ctx, "ctx", structuredClone) ??
+        locateUncloneable(task.inputs, "inputs", structuredClone) ?? { path: "ctx or inputs", what: error.message };
       return new WorkerCloneError(task.name, "input", culprit, error);
     }
     this.#crashed++;
@@ -285,13 +291,4 @@ export class WorkerPool {
   readonly #countOrphanError = (): void => {
     this.#orphanErrors++;
   };
-}
-
-function canClone(value: unknown): boolean {
-  try {
-    structuredClone(value);
-    return true;
-  } catch {
-    return false;
-  }
 }

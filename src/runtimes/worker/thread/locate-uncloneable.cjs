@@ -14,12 +14,20 @@
  *
  * @param {unknown} value the structure that failed to clone
  * @param {string} path label of `value` in messages, e.g. `ctx`
- * @param {(value: unknown) => boolean} canCross true when `value` clones without error
+ * @param {(value: unknown) => unknown} trial the serializer: throws when `value` cannot cross
  * @returns {{ path: string, what: string, owner?: { path: string, what: string } } | null}
  *   the innermost offending value, with the nearest class instance around it (a socket, a
  *   logger...) because that is usually the thing to remove; null when `value` clones fine.
  */
-function locateUncloneable(value, path, canCross) {
+function locateUncloneable(value, path, trial) {
+  const canCross = (candidate) => {
+    try {
+      trial(candidate);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   return search(value, path, canCross, new Set(), undefined);
 }
 

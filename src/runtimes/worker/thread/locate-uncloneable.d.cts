@@ -11,5 +11,6 @@ export interface UncloneableValue {
 export declare function locateUncloneable(
   value: unknown,
   path: string,
-  canCross: (value: unknown) => boolean,
+  /** The serializer (`structuredClone`, `v8.serialize`): throws when a value cannot cross. */
+  trial: (value: unknown) => unknown,
 ): UncloneableValue | null;

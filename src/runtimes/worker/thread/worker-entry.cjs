@@ -81,21 +81,12 @@ function encode(envelope) {
   try {
     return serialize(envelope);
   } catch (error) {
-    const culprit = locateUncloneable(envelope.data, "result", canSerialize);
+    const culprit = locateUncloneable(envelope.data, "result", serialize);
     return serialize({
       ok: false,
       kind: "clone",
       culprit: culprit ?? { path: "result", what: serialiseError(error).message },
       timing: envelope.timing,
     });
-  }
-}
-
-function canSerialize(value) {
-  try {
-    serialize(value);
-    return true;
-  } catch {
-    return false;
   }
 }
