@@ -4,8 +4,8 @@ const { extname } = require("node:path");
 const { fileURLToPath, pathToFileURL } = require("node:url");
 
 /**
- * Module namespaces already imported by this thread, by URL. Holding the promise (not the value)
- * lets concurrent first uses share one import. A failed import is evicted so the next task retries.
+ * Module namespaces already imported by this thread, by URL. A failed import is evicted, so the
+ * next task retries it (a node file fixed on disk, or created late, then loads).
  * @type {Map<string, Promise<Record<string, unknown>>>}
  */
 const modules = new Map();

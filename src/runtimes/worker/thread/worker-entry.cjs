@@ -11,8 +11,8 @@
  * process. A CommonJS entry never enters that path; node modules are loaded with `import()`.
  *
  * It never throws: every outcome (data, a node failure, a module that does not load, a result
- * that cannot be cloned) goes back as an envelope, so a rejected `piscina.run` always means the
- * thread itself died or the task was aborted. The envelope is serialized here with `v8.serialize`
+ * that cannot be cloned) goes back as an envelope, so a rejected `piscina.run` always comes from
+ * piscina: an abort, `destroy`, inputs `postMessage` could not clone, or a thread that died. The envelope is serialized here with `v8.serialize`
  * and moved (not copied) to the main thread: a result that cannot be cloned then fails in this
  * function, where it can be explained, instead of inside piscina's `postMessage`, where it kills
  * the thread and arrives on the main thread as an empty object.
@@ -32,7 +32,7 @@ const { serialiseError } = require("./serialise-error.cjs");
 const epochNow = () => performance.timeOrigin + performance.now();
 
 // A thread shares the process's time origin; `nodeTiming.environment` is when this thread's
-// Node environment was created. piscina imports this module before the thread reports ready,
+// Node environment was created. piscina loads this module before the thread reports ready,
 // so the gap up to this line is the thread's start-up cost (less the few ms spent creating the
 // thread and its isolate, which no clock inside the thread can see).
 const threadStartedAt = performance.timeOrigin + performance.nodeTiming.environment;
