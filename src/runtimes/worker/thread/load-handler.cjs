@@ -5,7 +5,7 @@ const { fileURLToPath, pathToFileURL } = require("node:url");
 
 /**
  * Module namespaces already imported by this thread, by URL. A failed import is evicted, so the
- * next task retries it (a node file fixed on disk, or created late, then loads).
+ * next task retries it (a node file that was missing and appeared since then loads).
  * @type {Map<string, Promise<Record<string, unknown>>>}
  */
 const modules = new Map();
