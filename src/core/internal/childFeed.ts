@@ -136,9 +136,33 @@ function observableSource<T>(input: Observable<Child<T>>, onReady: () => void, o
  * still running, and the pump's loop, not a nested call, offers the next child. Deep recursion
  * cannot build up however many synchronous children follow each other.
  */
+/**
+ * How the feed lets the event loop breathe. Children that settle in microtasks (an async function
+ * with nothing to wait for) would otherwise run a whole run in one macrotask: no timer (per-child
+ * timeout, sampled progress) and no I/O could run until the end.
+ */
+export interface FeedYield {
+  /** Offers made in one go before yielding. */
+  readonly every: number;
+  /** Runs `resume` on a later macrotask; returns a cancel function. */
+  readonly schedule: (resume: () => void) => () => void;
+}
+
+/** Yields with setImmediate: after pending I/O and due timers, long before a 1 ms timeout. */
+export const IMMEDIATE_YIELD: FeedYield = {
+  every: 1024,
+  schedule: (resume) => {
+    const handle = setImmediate(resume);
+    return () => clearImmediate(handle);
+  },
+};
+
 export class ChildFeed<T> {
   private credits: number;
   private pumping = false;
+  // Offers since the event loop last had a turn, and the pending resumption when yielding.
+  private burst = 0;
+  private cancelYield: (() => void) | undefined;
   private stopped = false;
   private nextIndex = 0;
   private sink: Subscriber<IndexedChild<T>> | undefined;
@@ -150,6 +174,7 @@ export class ChildFeed<T> {
   constructor(
     private readonly input: ChildrenInput<T>,
     slots: number,
+    private readonly yielding?: FeedYield,
   ) {
     this.credits = slots;
     this.offers = new Observable<IndexedChild<T>>((subscriber) => {
@@ -185,6 +210,7 @@ export class ChildFeed<T> {
    */
   stop(knownTotal: number): IndexedChild<T>[] {
     this.stopped = true;
+    this.cancelYield?.();
     let rest: Child<T>[] = [];
     try {
       // Stopped before `offers` was ever subscribed (the run's signal was already aborted): an
@@ -205,6 +231,7 @@ export class ChildFeed<T> {
    */
   close(): void {
     this.stopped = true;
+    this.cancelYield?.();
     try {
       this.source?.close();
     } catch {
@@ -214,10 +241,18 @@ export class ChildFeed<T> {
 
   private pump(): void {
     const sink = this.sink;
-    if (this.pumping || !sink || !this.source) return;
+    if (this.pumping || this.cancelYield || !sink || !this.source) return;
     this.pumping = true;
     try {
       while (this.credits > 0 && !this.stopped && !sink.closed) {
+        if (this.yielding && ++this.burst > this.yielding.every) {
+          this.cancelYield = this.yielding.schedule(() => {
+            this.cancelYield = undefined;
+            this.burst = 0;
+            this.pump();
+          });
+          break;
+        }
         const next = this.source.next();
         if (next === WAIT) break;
         if (next === DONE) {

@@ -1,5 +1,6 @@
 import type { ChildErrorEntry } from "../errors.js";
 import type { ChildRecord, ChildStatus, ExecutionInfo } from "../executionInfo.js";
+import { ChildCancelledError } from "../errors.js";
 import { messageOf } from "./messageOf.js";
 
 type Terminal = "succeeded" | "failed" | "timed_out" | "cancelled";
@@ -15,6 +16,13 @@ interface Entry {
   timing: Record<string, number> | undefined;
   error: unknown;
   message: string | undefined;
+  /** Set for a child cancelled before it started: its message and cause are built only when asked for. */
+  notStartedBecause: string | undefined;
+}
+
+function messageFor(entry: Entry): string | undefined {
+  if (entry.notStartedBecause === undefined) return entry.message;
+  return `Node ${entry.name} was not started: ${entry.notStartedBecause}`;
 }
 
 /** Durations keep microseconds, which is all a millisecond figure can honestly carry. */
@@ -70,7 +78,7 @@ export class Ledger<T> {
   }
 
   register(index: number, name: string, runtime: string | undefined): void {
-    this.entries[index] = { index, name, runtime, status: "queued", attempts: 0, start: null, end: null, timing: undefined, error: undefined, message: undefined };
+    this.entries[index] = { index, name, runtime, status: "queued", attempts: 0, start: null, end: null, timing: undefined, error: undefined, message: undefined, notStartedBecause: undefined };
     this.values[index] = null;
     this.registered++;
   }
@@ -128,6 +136,16 @@ export class Ledger<T> {
     return true;
   }
 
+  /**
+   * Records a child that never started because the run stopped. No error object is made here: a
+   * stop can leave a million such children, and an Error per child (stack capture included) made
+   * that stop take seconds; the message and the {@link ChildCancelledError} are built on demand.
+   */
+  cancelUnstarted(index: number, runStopReason: string): void {
+    if (!this.settle(index, "cancelled", undefined, runStopReason)) return;
+    this.cancelled++;
+  }
+
   /** Indexes of the children holding a slot. */
   runningIndexes(): number[] {
     const out: number[] = [];
@@ -174,14 +192,18 @@ export class Ledger<T> {
     const out: ChildErrorEntry[] = [];
     for (const entry of this.entries) {
       if (entry.status !== "failed" && entry.status !== "timed_out" && entry.status !== "cancelled") continue;
-      const item = { index: entry.index, node: entry.name, status: entry.status, error: entry.message ?? "", attempts: entry.attempts };
-      Object.defineProperty(item, "cause", { value: entry.error, enumerable: false });
+      const item = { index: entry.index, node: entry.name, status: entry.status, error: messageFor(entry) ?? "", attempts: entry.attempts };
+      const reason = entry.notStartedBecause;
+      Object.defineProperty(item, "cause", {
+        enumerable: false,
+        get: () => (reason === undefined ? entry.error : new ChildCancelledError(entry.name, entry.index, reason, false)),
+      });
       out.push(item);
     }
     return out;
   }
 
-  private settle(index: number, status: Terminal, error?: unknown): boolean {
+  private settle(index: number, status: Terminal, error?: unknown, notStartedBecause?: string): boolean {
     const entry = this.entries[index]!;
     if (entry.status !== "queued" && entry.status !== "running") return false;
     if (entry.status === "running") {
@@ -189,7 +211,8 @@ export class Ledger<T> {
       entry.end = this.now();
     }
     entry.status = status;
-    if (status !== "succeeded") {
+    if (notStartedBecause !== undefined) entry.notStartedBecause = notStartedBecause;
+    else if (status !== "succeeded") {
       entry.error = error;
       entry.message = messageOf(error);
     }
@@ -206,7 +229,7 @@ export class Ledger<T> {
       start_ms: entry.start === null ? null : ms(entry.start - this.origin),
       duration_ms: entry.start === null || entry.end === null ? null : ms(entry.end - entry.start),
       ...(entry.timing === undefined ? {} : { timing: entry.timing }),
-      ...(entry.message === undefined ? {} : { error: entry.message }),
+      ...(messageFor(entry) === undefined ? {} : { error: messageFor(entry) }),
     };
   }
 }

@@ -3,7 +3,7 @@ import { ChildCancelledError, ChildTimeoutError, type FailureReason, ParallelExe
 import type { ChildEvent, ParallelEvent } from "../events.js";
 import type { ExecutionOptions } from "../options.js";
 import type { RunOptions } from "../runOptions.js";
-import { ChildFeed, type ChildrenInput, type IndexedChild } from "./childFeed.js";
+import { ChildFeed, type ChildrenInput, IMMEDIATE_YIELD, type IndexedChild } from "./childFeed.js";
 import { childPipeline, type ChildPolicy } from "./childPipeline.js";
 import { Ledger } from "./ledger.js";
 import { messageOf } from "./messageOf.js";
@@ -38,7 +38,8 @@ export function startRun<T>(
   const slots = options.strategy === "sequential" ? 1 : options.max_concurrent;
   const totalHint = run.total ?? (Array.isArray(input) ? input.length : undefined);
   const ledger = new Ledger<T>(now, totalHint);
-  const feed = new ChildFeed(input, slots);
+  // On real time, give timers and I/O a turn now and then (see FeedYield); virtual time needs no such help.
+  const feed = new ChildFeed(input, slots, run.scheduler ? undefined : IMMEDIATE_YIELD);
   const perChildEvents = (run.progress ?? "events") === "events";
   const teardown = new Subscription();
   const work = new Subscription();
@@ -105,7 +106,7 @@ export function startRun<T>(
     work.unsubscribe();
     for (const { index, child } of neverStarted) {
       ledger.register(index, child.name, child.runtime);
-      ledger.cancel(index, new ChildCancelledError(child.name, index, cause.message, false));
+      ledger.cancelUnstarted(index, cause.message);
     }
     finish();
   };
