@@ -59,6 +59,6 @@ describe("bad input through the runner: one clear message naming the file, field
 
   it("an unknown step type names the type and the known ones", async () => {
     const error = await thrownBy(runWorkflowFile(workflow("bad-step-type"), {}));
-    expect(error.message).toBe("Node type python not found (known types: module, local)");
+    expect(error.message).toMatch(/^Step 'first' of workflow .*bad-step-type\.json cannot be resolved: Node type python not found \(known types: module, local\)$/);
   });
 });

@@ -10,6 +10,8 @@ export type DefaultLoggerOptions = {
    * carries the workflow result should pass a stderr writer.
    */
   write?: (line: string) => void;
+  /** Print even when `CONSOLE_LOG_ACTIVE` is `"false"`: for an explicit request, such as the CLI's `--logs`. */
+  always?: boolean;
 };
 
 /**
@@ -66,7 +68,7 @@ export class DefaultLogger implements LoggerContext {
   }
 
   private print(level: string, message: string, stack?: string): void {
-    if (process.env.CONSOLE_LOG_ACTIVE === "false") return;
+    if (process.env.CONSOLE_LOG_ACTIVE === "false" && !this.options.always) return;
     const { workflowName, workflowPath, requestId, write = console.log } = this.options;
     write(
       JSON.stringify({

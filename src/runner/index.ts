@@ -5,6 +5,7 @@ export { loadWorkflow } from "./loadWorkflow.js";
 export { type ResolveOptions, resolveStep, type StepResolver } from "./resolveStep.js";
 export { type ResolvedWorkflow, resolveWorkflow } from "./resolveWorkflow.js";
 export { type RunWorkflowOptions, runWorkflow, type WorkflowRun } from "./runWorkflow.js";
+export { StepResolutionError } from "./StepResolutionError.js";
 export { UnknownNodeTypeError } from "./UnknownNodeTypeError.js";
 export { validateWorkflow } from "./validateWorkflow.js";
 export type { Workflow } from "./Workflow.js";

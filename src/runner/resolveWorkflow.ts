@@ -1,5 +1,6 @@
 import type { ConfigContext, NodeBase, NodeConfig, Step } from "../blok/index.js";
 import { type ResolveOptions, resolveStep } from "./resolveStep.js";
+import { StepResolutionError } from "./StepResolutionError.js";
 import { stepsOf } from "./validateWorkflow.js";
 import type { Workflow } from "./Workflow.js";
 
@@ -27,13 +28,21 @@ export type ResolvedWorkflow = {
  * @param workflow - a workflow that passed `validateWorkflow`.
  * @param options - where nodes come from.
  * @returns the step instances and the config map.
- * @throws the first resolution error (see `resolveStep`), in document order.
+ * @param source - how messages name the workflow (its file, for instance).
+ * @throws {@link StepResolutionError} for the first step that cannot be resolved, in document
+ * order, naming it and the workflow, with the resolver's error (see `resolveStep`) as `cause`.
  */
-export async function resolveWorkflow(workflow: Workflow, options: ResolveOptions): Promise<ResolvedWorkflow> {
+export async function resolveWorkflow(workflow: Workflow, options: ResolveOptions, source = `workflow '${workflow.name ?? "unnamed"}'`): Promise<ResolvedWorkflow> {
   const resolveAll = async (steps: readonly unknown[]): Promise<NodeBase[]> => {
     const nodes: NodeBase[] = [];
     // Sequential so that the first failing step in document order is the one reported.
-    for (const step of steps) nodes.push(await resolveStep(step as Step, options));
+    for (const step of steps) {
+      try {
+        nodes.push(await resolveStep(step as Step, options));
+      } catch (cause) {
+        throw new StepResolutionError((step as Step).name, source, { cause });
+      }
+    }
     return nodes;
   };
 

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { InvalidNodeError, type NodeBase, toNodeBase } from "../../blok/index.js";
 import { findLocalNodeFile } from "./findLocalNodeFile.js";
 import { importNodeModule, type ModuleNamespace } from "./importNodeModule.js";
@@ -23,7 +24,7 @@ import { LocalNodeLoadError } from "./LocalNodeLoadError.js";
  * ```
  */
 export async function loadLocalNode(node: string, nodesDir: string): Promise<NodeBase> {
-  const file = await findLocalNodeFile(node, nodesDir);
+  const file = await locate(node, nodesDir);
   try {
     return toNodeBase(exportedNode(await importNodeModule(file)), `Local node '${node}' (${file})`);
   } catch (error) {
@@ -43,4 +44,19 @@ function exportedNode(namespace: ModuleNamespace): unknown {
 function isInteropWrapper(value: unknown): value is { default: unknown } {
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
   return (value as { __esModule?: unknown }).__esModule === true && "default" in value;
+}
+
+// Where each node was found. Map mode resolves the same node for every batch; probing the disk
+// each time cost about 1 ms per child. A failed lookup is forgotten, so a node added later is found.
+const located = new Map<string, Promise<string>>();
+
+function locate(node: string, nodesDir: string): Promise<string> {
+  const key = `${path.resolve(nodesDir)}\0${node}`;
+  let file = located.get(key);
+  if (!file) {
+    file = findLocalNodeFile(node, nodesDir);
+    located.set(key, file);
+    file.catch(() => located.delete(key));
+  }
+  return file;
 }
