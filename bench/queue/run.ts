@@ -139,6 +139,7 @@ try {
     r.w20_overhead_per_child_ms = (r.queue_w20_ms! - r.local_w20_ms!) / CHILDREN;
     r.w1_overhead_per_child_ms = (r.queue_w1_ms! - r.local_w1_ms!) / SEQUENTIAL_CHILDREN;
     r.w20_ratio = r.queue_w20_ms! / r.local_w20_ms!;
+    r.w1_ratio = r.queue_w1_ms! / r.local_w1_ms!;
     const cpuOrder = round % 2 === 0 ? (["cpu-1", "cpu-2", "local"] as const) : (["local", "cpu-2", "cpu-1"] as const);
     for (const variant of cpuOrder) {
       const run = await timed(workflow("spin", CPU_CHILDREN, CPU_WINDOW, variant === "local" ? "local" : "queue", variant, { ms: CPU_MS }), CPU_CHILDREN);
@@ -151,6 +152,7 @@ try {
 
   const keys = Object.keys(rounds[0]!);
   const medians = Object.fromEntries(keys.map((key) => [key, median(rounds.map((r) => r[key]!))]));
+  const ranges = Object.fromEntries(keys.map((key) => [key, [Math.min(...rounds.map((r) => r[key]!)), Math.max(...rounds.map((r) => r[key]!))]]));
   const timingKeys = [...new Set(timings.flatMap((t) => Object.keys(t)))];
   const timingMedians = Object.fromEntries(timingKeys.map((key) => [key, median(timings.map((t) => t[key]).filter((v): v is number => v !== undefined))]));
   const result = {
@@ -160,6 +162,7 @@ try {
     versions,
     setup: { children: CHILDREN, sequentialChildren: SEQUENTIAL_CHILDREN, cpuChildren: CPU_CHILDREN, cpuMs: CPU_MS, cpuWindow: CPU_WINDOW, rounds: ROUNDS },
     medians,
+    ranges,
     timingMedians,
     rounds,
   };
@@ -167,22 +170,24 @@ try {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   const f = (n: number, digits = 2) => n.toFixed(digits);
+  /** Median, and the range over the rounds. */
+  const m = (key: string, digits = 2, unit = "") => `${f(medians[key]!, digits)}${unit} (${f(ranges[key]![0]!, digits)}-${f(ranges[key]![1]!, digits)})`;
   console.log(`
-${result.date.slice(0, 10)} · ${machine.cores} cores (${machine.cpu}) · Node ${versions.node} · bullmq ${versions.bullmq} · ioredis ${versions.ioredis} · redis-server ${versions.redis} · load average ${f(machine.loadBefore, 1)} before, ${f(result.machine.loadAfter, 1)} after
+${result.date.slice(0, 10)} · ${machine.cores} cores (${machine.cpu}) · Node ${versions.node} · bullmq ${versions.bullmq} · ioredis ${versions.ioredis} · redis-server ${versions.redis} · load average ${f(machine.loadBefore, 1)} before, ${f(result.machine.loadAfter, 1)} after · ${ROUNDS} rounds: median (min-max)
 
-| ${CHILDREN} trivial children | local | queue | queue - local, per child | queue / local |
+| trivial children | local | queue | queue - local, per child | queue / local |
 |---|---:|---:|---:|---:|
-| window 20 (2 workers x concurrency 10) | ${f(medians.local_w20_ms!, 0)} ms | ${f(medians.queue_w20_ms!, 0)} ms | ${f(medians.w20_overhead_per_child_ms!, 3)} ms | ${f(medians.w20_ratio!)}x |
-| window 1, ${SEQUENTIAL_CHILDREN} children (latency) | ${f(medians.local_w1_ms!, 0)} ms | ${f(medians.queue_w1_ms!, 0)} ms | ${f(medians.w1_overhead_per_child_ms!, 3)} ms | ${f(medians.queue_w1_ms! / medians.local_w1_ms!)}x |
+| ${CHILDREN}, window 20 (2 workers x concurrency 10) | ${m("local_w20_ms", 0, " ms")} | ${m("queue_w20_ms", 0, " ms")} | ${m("w20_overhead_per_child_ms", 3, " ms")} | ${m("w20_ratio", 2, "x")} |
+| ${SEQUENTIAL_CHILDREN}, window 1 (one at a time: latency) | ${m("local_w1_ms", 0, " ms")} | ${m("queue_w1_ms", 0, " ms")} | ${m("w1_overhead_per_child_ms", 3, " ms")} | ${m("w1_ratio", 2, "x")} |
 
-Per-child timings reported by the queue backend (medians): window 1: queue_ms ${f(timingMedians.w1_queue_ms ?? Number.NaN, 3)}, work_ms ${f(timingMedians.w1_work_ms ?? Number.NaN, 3)}, total_ms ${f(timingMedians.w1_total_ms ?? Number.NaN, 3)}; window 20: queue_ms ${f(timingMedians.w20_queue_ms ?? Number.NaN, 3)}, work_ms ${f(timingMedians.w20_work_ms ?? Number.NaN, 3)}, total_ms ${f(timingMedians.w20_total_ms ?? Number.NaN, 3)}.
+Per-child timings the queue backend reported (median over children, then over rounds): window 1: queue_ms ${f(timingMedians.w1_queue_ms ?? Number.NaN, 3)}, work_ms ${f(timingMedians.w1_work_ms ?? Number.NaN, 3)}, total_ms ${f(timingMedians.w1_total_ms ?? Number.NaN, 3)}; window 20: queue_ms ${f(timingMedians.w20_queue_ms ?? Number.NaN, 3)}, work_ms ${f(timingMedians.w20_work_ms ?? Number.NaN, 3)}, total_ms ${f(timingMedians.w20_total_ms ?? Number.NaN, 3)}.
 
 | ${CPU_CHILDREN} CPU-bound children x ${CPU_MS} ms, window ${CPU_WINDOW} | children/s |
 |---|---:|
-| local backend (inline, one event loop) | ${f(medians.local_children_per_s!)} |
-| queue, 1 worker process | ${f(medians["cpu-1_children_per_s"]!)} |
-| queue, 2 worker processes | ${f(medians["cpu-2_children_per_s"]!)} |
-| 2 workers / 1 worker (median of per-round ratios) | ${f(medians.cpu_2_over_1!)}x |
+| local backend (inline, one event loop) | ${m("local_children_per_s")} |
+| queue, 1 worker process | ${m("cpu-1_children_per_s")} |
+| queue, 2 worker processes | ${m("cpu-2_children_per_s")} |
+| 2 workers / 1 worker, per round | ${m("cpu_2_over_1", 2, "x")} |
 `);
 } finally {
   for (const worker of workers) worker.kill("SIGTERM");

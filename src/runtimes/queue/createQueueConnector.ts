@@ -243,10 +243,11 @@ class QueueSession implements RemoteSession {
   private async readOutcome(entry: Pending, returnvalue: unknown): Promise<RemoteOutcome> {
     const result = readJobResult(returnvalue);
     const limit = this.parts.settings.max_result_bytes;
+    // Take a side-key result first, whatever happens next: it must not outlive the run.
+    const json = result.stored ? await this.parts.client.getdel(resultKey(this.parts.prefix, this.parts.name, entry.id)) : undefined;
     if (result.bytes > limit) throw new ResultTooLargeError(entry.label, entry.container, result.bytes, limit);
     let data = result.data;
-    if (result.stored) {
-      const json = await this.parts.client.getdel(resultKey(this.parts.prefix, this.parts.name, entry.id));
+    if (json !== undefined) {
       if (json === null) throw new QueueJobLostError(`The result of child '${entry.label}' (job ${entry.id}) is missing from Redis (expired, or removed by someone else)`);
       const bytes = Buffer.byteLength(json);
       if (bytes > limit) throw new ResultTooLargeError(entry.label, entry.container, bytes, limit);
