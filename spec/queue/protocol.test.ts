@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/cli/parseArgs.js";
 import { parseWorkerArgs, runWorkerCommand, WORKER_USAGE } from "../../src/cli/workerCommand.js";
 import { isPlainNodeName, QueueConfigError, readJobData, redactRedisUrl, resolveRedisUrl } from "../../src/runtimes/queue/index.js";
+import { toJobData } from "../../src/runtimes/queue/protocol.js";
 
 const valid = {
   v: 1,
@@ -41,6 +42,18 @@ describe("queue wire protocol (no Redis)", () => {
     expect(refused({ ctx: { id: 1 } })).toBe("Refused queue job: ctx must be an object with id, request and response");
     expect(refused({ ctx: { ...valid.ctx, index: 1.5 } })).toBe("Refused queue job: ctx.index must be a whole number");
     expect(() => readJobData("nope")).toThrow("Refused queue job: its data is not an object");
+  });
+
+  it("leaves shared context parts out of ctx and names them; workers accept only shared context ids", () => {
+    const job = { container: "fan", step: { name: "s", node: "n", type: "local", isolation: "inline" } as const, attempt: 1, inputs: 1, ctx: { id: "r", request: {}, response: { data: [1], contentType: "x" }, vars: { big: 1 }, index: 2 } };
+    const id = `blok-0123456789ab-ctx-${"a".repeat(40)}`;
+    const data = toJobData(job, 10, { vars: id, response_data: id });
+    expect(data.ctx).toEqual({ id: "r", request: {}, response: { data: undefined, contentType: "x" }, index: 2 });
+    expect(data.shared).toEqual({ vars: id, response_data: id });
+    expect(toJobData(job, 10).ctx).toBe(job.ctx);
+    expect(readJobData(JSON.parse(JSON.stringify(data))).shared).toEqual({ vars: id, response_data: id });
+    expect(() => readJobData({ ...valid, shared: { vars: "bull:other:secret" } })).toThrow('shared.vars must be a shared context id (received "bull:other:secret")');
+    expect(() => readJobData({ ...valid, shared: { env: id } })).toThrow("shared.env is not a shared context part");
   });
 
   it("finds the Redis URL in the container config, then the connector option, then BLOK_REDIS_URL", () => {

@@ -181,6 +181,28 @@ describe.skipIf(!redisServerPath)(`queue backend with two worker processes${need
     expect(processListeners()).toBe(listenersBefore);
   });
 
+  it("a large vars travels once per run (one shared key, read lazily on the workers, deleted at the end), not once per child", async () => {
+    const workflow = (backend: string) =>
+      containerWorkflow(
+        { execution: { ...(backend === "queue" ? onQueue({}) : {}), max_concurrent: 4 }, map: { items: "js/ctx.request.body.items", node: { name: "sq", node: "square", type: "local" } } },
+        { data: { inputs: { bytes: 300_000 } }, sq: { inputs: { n: "js/ctx.item" } } },
+        { before: [{ name: "data", node: "big", type: "local", set_var: true }] },
+      );
+    const body = { items: Array.from({ length: 10 }, (_, i) => i) };
+    // Bytes Redis received (from everyone): 10 children x 300 KB would be over 3 MB.
+    const received = async () => Number((await admin.info("stats")).match(/total_net_input_bytes:(\d+)/)?.[1] ?? 0);
+    const local = vars(await harness.run(workflow("local"), body));
+    const before = await received();
+    const remote = vars(await harness.run(workflow("queue"), body));
+    const sent = (await received()) - before;
+    expect(sent).toBeGreaterThan(300_000);
+    expect(sent).toBeLessThan(600_000);
+    expect(remote.results).toEqual(local.results);
+    expect(remote.results[3]).toMatchObject({ square: 9, blob_length: 300_000 });
+    expect(await jobKeys(admin, queue)).toEqual([]);
+    expect(await admin.keys("*ctx-*")).toEqual([]);
+  });
+
   it("workers refuse a hostile payload (path traversal, unknown type, wrong version) and keep serving", async () => {
     const producer = new Queue(queue, { connection: { host: "127.0.0.1", port: redis.port } });
     const events = new QueueEvents(queue, { connection: { host: "127.0.0.1", port: redis.port } });
@@ -192,6 +214,7 @@ describe.skipIf(!redisServerPath)(`queue backend with two worker processes${need
       [{ ...base, step: { name: "s", node: "square", type: "javascript", isolation: "inline" } }, "step.type must be one of module, local, runtime.python3"],
       [{ ...base, v: 99, step: { name: "s", node: "square", type: "local", isolation: "inline" } }, "protocol version 99 is not 1"],
       [{ ...base, step: { name: "s", node: "not-a-node-here", type: "local", isolation: "inline" } }, "not-a-node-here"],
+      [{ ...base, step: { name: "s", node: "square", type: "local", isolation: "inline" }, shared: { vars: "meta" } }, 'shared.vars must be a shared context id (received "meta")'],
     ];
     try {
       for (const [data, expected] of cases) {

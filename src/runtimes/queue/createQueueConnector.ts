@@ -1,11 +1,23 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { EventEmitter } from "node:events";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { QueueConnector, QueueSettings, RemoteChildJob, RemoteOutcome, RemoteSession } from "../../node/remoteJob.js";
 import { connectRedis, sleep, within } from "./connectRedis.js";
 import { QueueConnectionError, QueueJobLostError, RemoteChildError, ResultTooLargeError } from "./errors.js";
-import { type CancelMessage, cancelChannel, childLabel, DEFAULT_PREFIX, readJobResult, resultKey, toJobData } from "./protocol.js";
+import {
+  type CancelMessage,
+  cancelChannel,
+  childLabel,
+  DEFAULT_PREFIX,
+  type QueueJobData,
+  readJobResult,
+  resultKey,
+  SHARED_CONTEXT_BYTES,
+  SHARED_CONTEXT_TTL_SECONDS,
+  sharedContextKey,
+  toJobData,
+} from "./protocol.js";
 import { redactRedisUrl, resolveRedisUrl } from "./redisUrl.js";
 
 /** Options of {@link createQueueConnector}. */
@@ -130,6 +142,10 @@ class QueueSession implements RemoteSession {
   private lossTimer: NodeJS.Timeout | undefined;
   private lastError: Error | undefined;
   private readonly detach: Array<() => void> = [];
+  /** Shared context id (or none: small enough to travel inline) of every context object seen, by identity. */
+  private readonly sharedByObject = new WeakMap<object, Promise<string | undefined>>();
+  /** Shared context parts stored by this run: id → when it was stored or last refreshed. */
+  private readonly sharedStored = new Map<string, number>();
 
   constructor(private readonly parts: SessionParts) {
     const { events, queue, client, eventsClient } = parts;
@@ -188,15 +204,15 @@ class QueueSession implements RemoteSession {
       };
       this.pending.set(id, entry);
       signal.addEventListener("abort", onAbort, { once: true });
-      entry.added = this.parts.queue
-        .add(job.step.name, toJobData(job, this.parts.settings.max_result_bytes), {
+      entry.added = this.jobData(job)
+        .then((data) => this.parts.queue.add(job.step.name, data, {
           jobId: id,
           // Attempts are the container's (each is a new job, see docs/queue-backend.md): BullMQ never retries.
           attempts: 1,
           removeOnComplete: true,
           removeOnFail: true,
           stackTraceLimit: 0,
-        })
+        }))
         .then(
           () => true,
           (error: Error) => {
@@ -206,6 +222,44 @@ class QueueSession implements RemoteSession {
         );
     });
   };
+
+  /** The job's data, with large shared context parts stored once per run instead of in every job. */
+  private async jobData(job: RemoteChildJob): Promise<QueueJobData> {
+    const [vars, responseData] = await Promise.all([this.sharedId(job.ctx.vars), this.sharedId(job.ctx.response.data)]);
+    return toJobData(job, this.parts.settings.max_result_bytes, { ...(vars ? { vars } : {}), ...(responseData ? { response_data: responseData } : {}) });
+  }
+
+  /**
+   * The shared id of a context part, storing it on first use; undefined when it is small (or not
+   * an object). Every child of a run usually hands over the very same objects (the parent's, as
+   * no child wrote to them), so each is serialized once per run; equal content under another
+   * identity is stored once too (the id is its hash).
+   */
+  private async sharedId(value: unknown): Promise<string | undefined> {
+    if (typeof value !== "object" || value === null) return undefined;
+    let known = this.sharedByObject.get(value);
+    if (!known) {
+      known = (async () => {
+        const json = JSON.stringify(value);
+        if (Buffer.byteLength(json) <= SHARED_CONTEXT_BYTES) return undefined;
+        const id = `${this.idPrefix}ctx-${createHash("sha1").update(json).digest("hex")}`;
+        if (!this.sharedStored.has(id)) {
+          this.sharedStored.set(id, Date.now());
+          await this.parts.client.set(sharedContextKey(this.parts.prefix, this.parts.name, id), json, "EX", SHARED_CONTEXT_TTL_SECONDS);
+        }
+        return id;
+      })();
+      this.sharedByObject.set(value, known);
+    }
+    const id = await known;
+    const stored = id === undefined ? undefined : this.sharedStored.get(id);
+    if (id !== undefined && stored !== undefined && Date.now() - stored > (SHARED_CONTEXT_TTL_SECONDS * 1000) / 2) {
+      // A long run: keep its shared context alive as long as it adds jobs.
+      this.sharedStored.set(id, Date.now());
+      await this.parts.client.expire(sharedContextKey(this.parts.prefix, this.parts.name, id), SHARED_CONTEXT_TTL_SECONDS);
+    }
+    return id;
+  }
 
   /** Marks `entry` settled and forgets it. @returns whether it was still pending. */
   private settle(entry: Pending): boolean {
@@ -360,6 +414,10 @@ class QueueSession implements RemoteSession {
     }
     await within(Promise.allSettled([...this.abandoned.values()]), this.parts.closeTimeoutMs + 500);
     clearTimeout(this.lossTimer);
+    if (this.sharedStored.size > 0) {
+      const keys = [...this.sharedStored.keys()].map((id) => sharedContextKey(this.parts.prefix, this.parts.name, id));
+      await within(this.parts.client.del(...keys).catch(() => undefined), 2_000);
+    }
     for (const detach of this.detach.splice(0)) detach();
     const { events, queue, client } = this.parts;
     // QueueEvents.close disconnects its own (duplicated) connection; the command connection is ours.

@@ -13,6 +13,12 @@ import { InvalidQueueJobError } from "./errors.js";
  * last ~10,000 events); larger ones are written by the worker to `<prefix>:<name>:<jobId>:blok-result`
  * (expiring after {@link RESULT_TTL_SECONDS}) and taken (GETDEL) by the producer.
  *
+ * Context parts shared by every child of a run and larger than {@link SHARED_CONTEXT_BYTES}
+ * (`vars`, `response.data`: typically a dataset a previous step produced) are not copied into
+ * every job: the producer stores each distinct one once per run under
+ * `<prefix>:<name>:<run>-ctx-<sha1>` and the job names it in `shared`; workers fetch it once
+ * (cached) and parse it only if the node reads it. The producer deletes them when the run ends.
+ *
  * Cancelling a running job: the producer publishes a {@link CancelMessage} on the pub/sub channel
  * {@link cancelChannel}; the worker running the job aborts it through BullMQ's `Worker.cancelJob`
  * (the processor's AbortSignal, which is the node's `ctx.signal`).
@@ -27,6 +33,11 @@ export const DEFAULT_PREFIX = "bull";
 export const INLINE_RESULT_BYTES = 64 * 1024;
 /** How long a side-key result waits for its producer before Redis drops it. */
 export const RESULT_TTL_SECONDS = 15 * 60;
+
+/** `vars` or `response.data` larger than this (JSON bytes) go to a per-run shared key instead of every job. */
+export const SHARED_CONTEXT_BYTES = 64 * 1024;
+/** Lifetime of a shared context key; the producer refreshes it while its run goes on, and deletes it at the end. */
+export const SHARED_CONTEXT_TTL_SECONDS = 60 * 60;
 
 /** Step types a worker runs. */
 export const CHILD_TYPES = ["module", "local", "runtime.python3"] as const;
@@ -44,6 +55,8 @@ export interface QueueJobData {
   readonly ctx: RemoteContext;
   /** Largest result (JSON bytes) the worker may return. */
   readonly max_result_bytes: number;
+  /** Context parts left out of `ctx` and stored once per run: the id of each (see {@link sharedContextKey}). */
+  readonly shared?: { readonly vars?: string; readonly response_data?: string };
 }
 
 /** A job's return value. `data` is absent when the node returned `undefined` or the result is `stored`. */
@@ -71,6 +84,14 @@ export function cancelChannel(prefix: string, name: string): string {
   return `${prefix}:${name}:blok-cancel`;
 }
 
+/** Id of a shared context part: `blok-<run>-ctx-<sha1 of its JSON>`. */
+export const SHARED_CONTEXT_ID = /^blok-[0-9a-f]{12}-ctx-[0-9a-f]{40}$/;
+
+/** Key of a shared context part (its id comes from the job, and is checked against {@link SHARED_CONTEXT_ID}). */
+export function sharedContextKey(prefix: string, name: string, id: string): string {
+  return `${prefix}:${name}:${id}`;
+}
+
 /** Side key of a large result. */
 export function resultKey(prefix: string, name: string, jobId: string): string {
   return `${prefix}:${name}:${jobId}:blok-result`;
@@ -81,17 +102,27 @@ export function childLabel(step: { readonly name: string }, ctx: { readonly inde
   return ctx.index === undefined ? step.name : `${step.name}[${ctx.index}]`;
 }
 
-/** Builds a job's data from the container's child attempt. */
-export function toJobData(job: RemoteChildJob, maxResultBytes: number): QueueJobData {
+/**
+ * Builds a job's data from the container's child attempt; `shared` names the context parts
+ * stored apart (they are then left out of `ctx`).
+ */
+export function toJobData(job: RemoteChildJob, maxResultBytes: number, shared: { vars?: string; response_data?: string } = {}): QueueJobData {
   const { name, node, type, isolation } = job.step;
+  let ctx: RemoteContext = job.ctx;
+  if (shared.vars !== undefined) {
+    const { vars: _vars, ...rest } = ctx;
+    ctx = rest;
+  }
+  if (shared.response_data !== undefined) ctx = { ...ctx, response: { data: undefined, ...(ctx.response.contentType === undefined ? {} : { contentType: ctx.response.contentType }) } };
   return {
     v: PROTOCOL_VERSION,
     container: job.container,
     step: { name, node, type: type as ChildType, isolation },
     attempt: job.attempt,
     inputs: job.inputs,
-    ctx: job.ctx,
+    ctx,
     max_result_bytes: maxResultBytes,
+    ...(shared.vars !== undefined || shared.response_data !== undefined ? { shared } : {}),
   };
 }
 
@@ -140,6 +171,13 @@ export function readJobData(data: unknown): QueueJobData {
   const ctx = data.ctx;
   if (!isObject(ctx) || typeof ctx.id !== "string" || !isObject(ctx.request) || !isObject(ctx.response)) return fail("ctx must be an object with id, request and response");
   if (ctx.index !== undefined && !Number.isInteger(ctx.index)) return fail("ctx.index must be a whole number");
+  if (data.shared !== undefined) {
+    if (!isObject(data.shared)) return fail("shared must be an object");
+    for (const [field, id] of Object.entries(data.shared)) {
+      if (field !== "vars" && field !== "response_data") return fail(`shared.${field} is not a shared context part`);
+      if (typeof id !== "string" || !SHARED_CONTEXT_ID.test(id)) return fail(`shared.${field} must be a shared context id (received ${JSON.stringify(id)})`);
+    }
+  }
   return data as unknown as QueueJobData;
 }
 

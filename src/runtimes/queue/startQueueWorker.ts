@@ -7,7 +7,21 @@ import type { WorkerPluginOptions } from "../../environment/workerPlugin.js";
 import { resolveStep } from "../../runner/index.js";
 import { connectRedis, within } from "./connectRedis.js";
 import { ResultTooLargeError } from "./errors.js";
-import { type CancelMessage, cancelChannel, childLabel, DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, INLINE_RESULT_BYTES, type QueueJobData, type QueueJobResult, PROTOCOL_VERSION, readJobData, RESULT_TTL_SECONDS, resultKey } from "./protocol.js";
+import {
+  type CancelMessage,
+  cancelChannel,
+  childLabel,
+  DEFAULT_PREFIX,
+  DEFAULT_QUEUE_NAME,
+  INLINE_RESULT_BYTES,
+  PROTOCOL_VERSION,
+  type QueueJobData,
+  type QueueJobResult,
+  RESULT_TTL_SECONDS,
+  readJobData,
+  resultKey,
+  sharedContextKey,
+} from "./protocol.js";
 import { checkRedisUrl, redactRedisUrl } from "./redisUrl.js";
 
 /** Options of {@link startQueueWorker}. */
@@ -84,6 +98,46 @@ interface Running {
   returning: boolean;
 }
 
+/**
+ * Shared context parts (see `SHARED_CONTEXT_BYTES`) by id, as JSON text: fetched once per worker,
+ * kept while they fit in `maxBytes` (least recently used first out).
+ */
+class SharedContexts {
+  private readonly texts = new Map<string, Promise<string>>();
+  private readonly sizes = new Map<string, number>();
+  private bytes = 0;
+  constructor(
+    private readonly fetch: (id: string) => Promise<string | null>,
+    private readonly maxBytes: number,
+  ) {}
+  get(id: string): Promise<string> {
+    let text = this.texts.get(id);
+    if (text) {
+      this.texts.delete(id);
+      this.texts.set(id, text);
+      return text;
+    }
+    text = this.fetch(id).then((json) => {
+      if (json === null) throw new Error(`The shared context ${id} of this job's run is gone from Redis (the run ended, or the key expired)`);
+      this.sizes.set(id, json.length);
+      this.bytes += json.length;
+      for (const [old] of this.texts) {
+        if (this.bytes <= this.maxBytes || old === id) break;
+        this.forget(old);
+      }
+      return json;
+    });
+    text.catch(() => this.forget(id));
+    this.texts.set(id, text);
+    return text;
+  }
+  private forget(id: string): void {
+    this.texts.delete(id);
+    this.bytes -= this.sizes.get(id) ?? 0;
+    this.sizes.delete(id);
+  }
+}
+
 /** Cancel requests for jobs this worker does not run (yet): a job fetched just before its cancel arrived, or recovered from a dead worker. */
 class RecentCancels {
   private readonly ids = new Map<string, number>();
@@ -156,6 +210,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const commands = connection;
   const running = new Map<string, Running>();
   const recentCancels = new RecentCancels(10 * 60_000, 100_000);
+  const sharedContexts = new SharedContexts((id) => commands.get(sharedContextKey(prefix, queueName, id)), 256 * 1024 * 1024);
   let worker!: Worker;
 
   const processor = async (job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<QueueJobResult> => {
@@ -184,6 +239,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       nodeSignal.throwIfAborted();
       const timing: Record<string, number> = {};
       const ctx = remoteNodeContext(data, nodeSignal, nodeEnv, logger);
+      // Large shared parts: fetched (once per worker), parsed only if the node reads them, and
+      // parsed afresh for every job, so no job sees another's writes.
+      if (data.shared?.vars) lazyJson(ctx, "vars", await sharedContexts.get(data.shared.vars));
+      if (data.shared?.response_data) lazyJson(ctx.response, "data", await sharedContexts.get(data.shared.response_data));
       setChildHooks(ctx, { reportTiming: (reported) => Object.assign(timing, reported), toPlain: ALLOWED_PLAIN as <T>(value: T) => T });
       const output = await untilAborted(runWithInputs(node, ctx, data.inputs), nodeSignal);
       const json = output === undefined ? undefined : toJson(output, child);
@@ -341,6 +400,27 @@ function remoteNodeContext(data: QueueJobData, signal: AbortSignal, env: NodeJS.
   if ("item" in remote) ctx.item = remote.item;
   if (remote.index !== undefined) ctx.index = remote.index;
   return ctx;
+}
+
+/** Defines `target[key]` as the value of `json`, parsed on first read (a write replaces it). */
+function lazyJson(target: object, key: string, json: string): void {
+  let parsed = false;
+  let value: unknown;
+  Object.defineProperty(target, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (!parsed) {
+        value = JSON.parse(json);
+        parsed = true;
+      }
+      return value;
+    },
+    set(next: unknown) {
+      value = next;
+      parsed = true;
+    },
+  });
 }
 
 /** `work`, or a rejection as soon as `signal` aborts (a node that ignores its signal must not hold the job). */
