@@ -1,0 +1,170 @@
+/**
+ * Benchmark of the parallel-execution container (issue 3, "Performance"):
+ *
+ *   npx tsx bench/container/run.ts            full run (several minutes): results/latest.json + docs/bench/container.md
+ *   npx tsx bench/container/run.ts --quick    smoke run (< 30 s): results/quick.json, no doc
+ *
+ * Other flags: --passes=<n>, --json=<file>, --doc=<file|none>; --from=<results.json> re-renders the
+ * document from a saved run's raw output (no measuring).
+ *
+ * 1. Container overhead: 20 trivial module children through a workflow with the container, against
+ *    the same nodes as plain sequential steps and the same children straight through the core
+ *    executor, with a 1 KB and a 10 MB context (overhead.ts).
+ * 2. Isolation cost against one structuredClone of the 10 MB context, measured in the same process.
+ * 3. Map mode: a million small items, batch_size 1,000, max_concurrent 8: time and peak memory
+ *    against the memory of the items and results themselves, and how it scales (mapmode.ts).
+ *
+ * Every case runs in a fresh `node --expose-gc` process (built with tsup first, see build.ts); the
+ * whole set of cases is repeated `passes` times, interleaved, so slow phases of a shared machine
+ * hit every case alike; the figures are medians over the passes.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { benchDir, buildCases, type CaseName, repoRoot } from "./build.js";
+import type { MapArgs } from "./mapmode.js";
+import type { OverheadArgs, Variant } from "./overhead.js";
+import { renderMarkdown, summarize } from "./report.js";
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    passes: { type: "string" },
+    json: { type: "string" },
+    doc: { type: "string" },
+    from: { type: "string" },
+  },
+});
+
+if (flags.from) {
+  const saved = JSON.parse(readFileSync(path.resolve(flags.from), "utf8")) as { meta: Record<string, any>; raw: Parameters<typeof summarize>[0] };
+  const summary = summarize(saved.raw, saved.meta);
+  // The saved summary follows the current summarizing code too.
+  writeFileSync(path.resolve(flags.from), `${JSON.stringify({ meta: saved.meta, summary, raw: saved.raw }, null, 2)}\n`);
+  const markdown = renderMarkdown(summary, saved.meta);
+  const doc = flags.doc ?? path.join(repoRoot, "docs/bench/container.md");
+  if (doc === "none") process.stdout.write(markdown);
+  else writeFileSync(path.resolve(doc), markdown);
+  process.exit(0);
+}
+const quick = flags.quick!;
+const passes = Number(flags.passes ?? (quick ? 1 : 3));
+
+const CHILDREN = 20;
+const BATCH = 1000;
+const CONCURRENCY = 8;
+const MILLION = 1_000_000;
+
+const variants: Variant[] = quick ? ["read"] : ["read", "write-vars", "write-record", "write-array"];
+const overheadCases: OverheadArgs[] = variants.map((variant) => ({
+  variant,
+  children: CHILDREN,
+  blocks: quick ? 2 : 10,
+  blockRuns: quick ? { container: 10, steps: 10, core: 40 } : { container: 20, steps: 20, core: 100 },
+  warmupBlocks: 1,
+  memRounds: quick ? 2 : 6,
+  liveRounds: quick ? 1 : 3,
+  cloneRounds: quick ? 1 : 5,
+  // The 20-copies contrast is slow (20 x one clone); one variant's processes measure it.
+  clone20: !quick && variant === "read",
+}));
+
+const mapRun = (n: number, placement: MapArgs["placement"], source: MapArgs["source"], shape: MapArgs["shape"] = "object"): MapArgs => ({
+  kind: "run",
+  n,
+  shape,
+  batchSize: BATCH,
+  concurrency: CONCURRENCY,
+  placement,
+  source,
+});
+const mapBase = (n: number, shape: MapArgs["shape"] = "object"): MapArgs => ({ ...mapRun(n, "inputs", "expr", shape), kind: "base" });
+const scaleSizes = [250_000, 500_000, MILLION];
+const mapCases: MapArgs[] = quick
+  ? [mapBase(MILLION), mapRun(MILLION, "inputs", "expr")]
+  : [
+      ...scaleSizes.map((n) => mapBase(n)),
+      mapBase(MILLION, "number"),
+      ...scaleSizes.flatMap((n) => [mapRun(n, "inputs", "expr"), mapRun(n, "top", "expr")]),
+      mapRun(MILLION, "inputs", "literal"),
+      mapRun(MILLION, "top", "literal"),
+      mapRun(MILLION, "inputs", "expr", "number"),
+    ];
+
+/** Runs one case in a fresh process and returns what it reported. */
+function runCase(file: string, args: object): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--expose-gc", file, JSON.stringify(args)], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk));
+    child.on("close", (code) => {
+      const line = out.split("\n").reverse().find((l) => l.startsWith("@@RESULT "));
+      if (code !== 0 || !line) reject(new Error(`${path.basename(file)} ${JSON.stringify(args)} exited with ${code}\n${err}`));
+      else resolve(JSON.parse(line.slice("@@RESULT ".length)) as Record<string, unknown>);
+    });
+  });
+}
+
+function git(...args: string[]): string {
+  try {
+    return execFileSync("git", args, { cwd: repoRoot, encoding: "utf8" }).trim();
+  } catch {
+    return "";
+  }
+}
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)}s`.padStart(5);
+const loadStart = os.loadavg();
+const built = await buildCases();
+process.stderr.write(`${elapsed()} built the case scripts\n`);
+
+const raw: { overhead: Record<string, unknown>[]; map: Record<string, unknown>[] } = { overhead: [], map: [] };
+const jobs: { name: CaseName; args: OverheadArgs | MapArgs }[] = [
+  ...overheadCases.map((args) => ({ name: "overhead" as const, args })),
+  ...mapCases.map((args) => ({ name: "mapmode" as const, args })),
+];
+for (let pass = 0; pass < passes; pass++) {
+  for (const job of jobs) {
+    const result = await runCase(built[job.name], job.args);
+    (job.name === "overhead" ? raw.overhead : raw.map).push({ pass, ...result });
+    const label = job.name === "overhead" ? `overhead ${(job.args as OverheadArgs).variant}` : `map ${JSON.stringify(job.args)}`;
+    process.stderr.write(`${elapsed()} pass ${pass + 1}/${passes} ${label}\n`);
+  }
+}
+
+const jsonFile = path.resolve(flags.json ?? path.join(benchDir, "results", quick ? "quick.json" : "latest.json"));
+const meta = {
+  date: new Date().toISOString(),
+  json: path.relative(repoRoot, jsonFile),
+  command: `npx tsx bench/container/run.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`,
+  node: process.version,
+  cores: os.availableParallelism(),
+  cpu_model: os.cpus()[0]?.model ?? "unknown",
+  total_memory: os.totalmem(),
+  load_average_start: loadStart,
+  load_average_end: os.loadavg(),
+  duration_s: (performance.now() - started) / 1000,
+  git_head: git("rev-parse", "HEAD"),
+  git_dirty_src: git("status", "--porcelain", "--", "src").split("\n").filter(Boolean),
+  quick,
+  passes,
+  plan: { children: CHILDREN, batch_size: BATCH, max_concurrent_map: CONCURRENCY, overhead: overheadCases, map: mapCases },
+};
+const summary = summarize(raw, meta);
+mkdirSync(path.dirname(jsonFile), { recursive: true });
+writeFileSync(jsonFile, `${JSON.stringify({ meta, summary, raw }, null, 2)}\n`);
+process.stderr.write(`${elapsed()} wrote ${path.relative(repoRoot, jsonFile)}\n`);
+
+const doc = flags.doc ?? (quick ? "none" : path.join(repoRoot, "docs/bench/container.md"));
+const markdown = renderMarkdown(summary, meta);
+if (doc !== "none") {
+  writeFileSync(path.resolve(doc), markdown);
+  process.stderr.write(`${elapsed()} wrote ${path.relative(repoRoot, path.resolve(doc))}\n`);
+} else {
+  process.stdout.write(markdown);
+}
