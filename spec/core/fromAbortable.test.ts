@@ -229,3 +229,30 @@ describe("asyncChild()", () => {
     expect(result.execution_info.children![0]).toMatchObject({ status: "timed_out", attempts: 2 });
   });
 });
+
+describe("fromAbortable() without a signal parameter", () => {
+  it("fromAbortable() creates no AbortController for a function that declares no parameter, and still reports a late result", async () => {
+    const created: unknown[] = [];
+    const Original = globalThis.AbortController;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        created.push(this);
+      }
+    };
+    try {
+      const late: string[] = [];
+      let resolve!: (v: number) => void;
+      const sub = fromAbortable(() => new Promise<number>((r) => (resolve = r)), { onLate: (o) => late.push(o) }).subscribe();
+      sub.unsubscribe();
+      resolve(1);
+      await new Promise((r) => setTimeout(r, 0));
+      expect(created).toHaveLength(0);
+      expect(late).toEqual(["value"]);
+      fromAbortable((signal: AbortSignal) => Promise.resolve(signal.aborted)).subscribe();
+      expect(created).toHaveLength(1);
+    } finally {
+      globalThis.AbortController = Original;
+    }
+  });
+});

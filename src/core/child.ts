@@ -34,7 +34,8 @@ export interface Child<T> {
 /**
  * Makes a child from an async function. The function receives an AbortSignal that fires when the
  * child is unsubscribed for any reason (timeout, fail-fast, global timeout, caller cancel), and
- * never after it has settled.
+ * never after it has settled. A function declared without parameters gets no signal (none is
+ * created): it cannot be stopped, only abandoned, and its late result is counted.
  *
  * @param name - the child's name, used in errors and events.
  * @param fn - the work; honour `signal` to really stop.
@@ -53,6 +54,7 @@ export function asyncChild<T>(
   return {
     name,
     ...(runtime === undefined ? {} : { runtime }),
-    run: (attempt) => fromAbortable((signal) => fn(signal, attempt), { onLate: attempt.late }),
+    // `fn.length` is how fromAbortable knows whether a signal is wanted: keep it visible.
+    run: (attempt) => fromAbortable(fn.length === 0 ? () => (fn as () => PromiseLike<T> | T)() : (signal) => fn(signal, attempt), { onLate: attempt.late }),
   };
 }

@@ -1,8 +1,9 @@
-import { defer, from, Observable, retry, type SchedulerLike, take, throwError, timeout, timer } from "rxjs";
+import { from, Observable, type SchedulerLike, type Subscription } from "rxjs";
 import { retryDelay } from "../backoff.js";
 import type { Attempt, Child } from "../child.js";
 import { ChildTimeoutError } from "../errors.js";
 import type { RetryPolicy } from "../options.js";
+import type { DeadlineQueue } from "./deadlineQueue.js";
 
 /** What the child pipeline tells the run about one child. */
 export interface ChildHooks<T> {
@@ -21,68 +22,86 @@ export interface ChildPolicy {
   readonly timeoutMs: number | undefined;
   readonly retry: RetryPolicy | undefined;
   readonly scheduler: SchedulerLike;
+  /** The run's timer for per-child timeouts (one timer for all children, see DeadlineQueue). */
+  readonly deadlines: DeadlineQueue;
   readonly random: () => number;
 }
 
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
 /**
- * One child as an Observable that never emits: each attempt subscribes to `child.run(attempt)`,
- * takes its first value, and is unsubscribed (so its AbortSignal fires) when `timeoutMs` passes
- * from the attempt's start. Failed attempts are retried with backoff while the child keeps its
- * slot. The outcome goes to `hooks`; the Observable itself always completes quietly, so a
- * failure stays local to its child unless the run decides otherwise.
+ * One child as an Observable that never emits. Each attempt subscribes to `child.run(attempt)`;
+ * its first value (or its completion, giving `undefined`) is the result, and the attempt is then
+ * unsubscribed. An attempt still running `timeoutMs` after it started is unsubscribed (so its
+ * AbortSignal fires) and fails with {@link ChildTimeoutError}. A failed attempt is retried after
+ * its backoff while the child keeps its slot. The outcome goes to `hooks`; the Observable itself
+ * always completes quietly, so a failure stays local to its child unless the run decides otherwise.
+ *
+ * Intentionally one hand-written subscriber instead of `defer`, `take(1)`, `timeout` and `retry`:
+ * those four layers (and a timer per child) were most of a trivial child's cost, and this is
+ * what every child of every run pays.
  */
 export function childPipeline<T>(index: number, child: Child<T>, policy: ChildPolicy, hooks: ChildHooks<T>): Observable<never> {
   const { timeoutMs, scheduler } = policy;
-  let attemptNumber = 0;
-  const attempt$ = defer(() => {
-    const number = ++attemptNumber;
-    hooks.attemptStarted(number);
-    const attempt: Attempt = {
-      index,
-      name: child.name,
-      number,
-      late: (outcome) => hooks.late(number, outcome),
-      reportTiming: hooks.reportTiming,
-    };
-    const work = from(child.run(attempt)).pipe(take(1));
-    if (timeoutMs === undefined) return work;
-    return work.pipe(
-      timeout({ first: timeoutMs, scheduler, with: () => throwError(() => new ChildTimeoutError(child.name, index, timeoutMs)) }),
-    );
-  });
   const retries = (policy.retry?.attempts ?? 1) - 1;
-  const attempts$ =
-    retries > 0
-      ? attempt$.pipe(
-          retry({
-            count: retries,
-            delay: (error: unknown, retryNumber: number) => {
-              const delayMs = retryDelay(policy.retry!, retryNumber, policy.random);
-              hooks.retrying(attemptNumber, error, delayMs);
-              return timer(delayMs, scheduler);
-            },
-          }),
-        )
-      : attempt$;
 
   return new Observable<never>((subscriber) => {
-    let gotValue = false;
-    const subscription = attempts$.subscribe({
-      next: (value) => {
-        gotValue = true;
-        hooks.succeeded(value);
-      },
-      error: (error: unknown) => {
-        hooks.failed(error);
-        subscriber.complete();
-      },
-      complete: () => {
-        if (!gotValue) hooks.succeeded(undefined as T);
-        subscriber.complete();
-      },
-    });
+    let attemptNumber = 0;
+    // The running attempt's subscription, its deadline, and a pending retry: at most one each.
+    let running: Subscription | undefined;
+    let cancelDeadline: (() => void) | undefined;
+    let pendingRetry: Subscription | undefined;
+
+    const startAttempt = () => {
+      pendingRetry = undefined;
+      const number = ++attemptNumber;
+      hooks.attemptStarted(number);
+      let settled = false;
+      const settle = (outcome: Outcome<T>) => {
+        if (settled) return;
+        settled = true;
+        cancelDeadline?.();
+        cancelDeadline = undefined;
+        const attemptSubscription = running;
+        running = undefined;
+        attemptSubscription?.unsubscribe();
+        if (outcome.ok) {
+          hooks.succeeded(outcome.value);
+          subscriber.complete();
+        } else if (number <= retries) {
+          const delayMs = retryDelay(policy.retry!, number, policy.random);
+          hooks.retrying(number, outcome.error, delayMs);
+          pendingRetry = scheduler.schedule(startAttempt, delayMs);
+        } else {
+          hooks.failed(outcome.error);
+          subscriber.complete();
+        }
+      };
+      if (timeoutMs !== undefined) {
+        cancelDeadline = policy.deadlines.add(timeoutMs, () => settle({ ok: false, error: new ChildTimeoutError(child.name, index, timeoutMs) }));
+      }
+      const attempt: Attempt = { index, name: child.name, number, late: (outcome) => hooks.late(number, outcome), reportTiming: hooks.reportTiming };
+      let subscription: Subscription;
+      try {
+        subscription = from(child.run(attempt)).subscribe({
+          next: (value) => settle({ ok: true, value }),
+          error: (error: unknown) => settle({ ok: false, error }),
+          complete: () => settle({ ok: true, value: undefined as T }),
+        });
+      } catch (error) {
+        settle({ ok: false, error });
+        return;
+      }
+      // A child that settled while being subscribed is already done; otherwise keep it to stop it later.
+      if (settled) subscription.unsubscribe();
+      else running = subscription;
+    };
+
+    startAttempt();
     return () => {
-      subscription.unsubscribe();
+      cancelDeadline?.();
+      pendingRetry?.unsubscribe();
+      running?.unsubscribe();
       hooks.released();
     };
   });

@@ -5,6 +5,7 @@ import type { ExecutionOptions } from "../options.js";
 import type { RunOptions } from "../runOptions.js";
 import { ChildFeed, type ChildrenInput, IMMEDIATE_YIELD, type IndexedChild } from "./childFeed.js";
 import { childPipeline, type ChildPolicy } from "./childPipeline.js";
+import { DeadlineQueue } from "./deadlineQueue.js";
 import { Ledger } from "./ledger.js";
 import { messageOf } from "./messageOf.js";
 
@@ -130,7 +131,9 @@ export function startRun<T>(
     if (exceeded) stop({ reason: "failure_budget_exceeded", message: exceeded, cause: error });
   };
 
-  const policy: ChildPolicy = { timeoutMs: options.timeout, retry: options.retry, scheduler, random: run.random ?? Math.random };
+  const deadlines = new DeadlineQueue(scheduler);
+  teardown.add(() => deadlines.dispose());
+  const policy: ChildPolicy = { timeoutMs: options.timeout, retry: options.retry, scheduler, deadlines, random: run.random ?? Math.random };
   const runChild = ({ index, child }: IndexedChild<T>) => {
     ledger.register(index, child.name, child.runtime);
     return childPipeline(index, child, policy, {

@@ -1,0 +1,86 @@
+import type { SchedulerLike, Subscription } from "rxjs";
+
+interface Deadline {
+  readonly due: number;
+  readonly fire: () => void;
+  live: boolean;
+}
+
+/**
+ * Per-child timeouts of one run on a single timer. Every child of a run has the same timeout and
+ * starts no earlier than the one before it, so deadlines arrive in order: a FIFO with one
+ * scheduled action for its head replaces one timer per child (rxjs `timeout` arms and clears an
+ * interval for every child, which was a large share of a trivial child's cost).
+ *
+ * A child that finishes only marks its deadline dead; dead deadlines are dropped from the head as
+ * new ones arrive, so the queue holds about one window of children.
+ */
+export class DeadlineQueue {
+  private queue: Deadline[] = [];
+  private head = 0;
+  private timer: Subscription | undefined;
+  private timerDue = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly scheduler: SchedulerLike) {}
+
+  /**
+   * Calls `fire` in `ms` unless the returned function is called first.
+   * @returns a function that cancels the deadline.
+   */
+  add(ms: number, fire: () => void): () => void {
+    const deadline: Deadline = { due: this.scheduler.now() + ms, fire, live: true };
+    this.dropDead();
+    this.queue.push(deadline);
+    if (deadline.due < this.timerDue) this.arm();
+    return () => {
+      deadline.live = false;
+    };
+  }
+
+  /** Cancels everything (the run ended). */
+  dispose(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.timerDue = Number.POSITIVE_INFINITY;
+    this.queue = [];
+    this.head = 0;
+  }
+
+  private dropDead(): void {
+    while (this.head < this.queue.length && !this.queue[this.head]!.live) this.head++;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private arm(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.timerDue = Number.POSITIVE_INFINITY;
+    this.dropDead();
+    const next = this.queue[this.head];
+    if (!next) return;
+    this.timerDue = next.due;
+    this.timer = this.scheduler.schedule(() => this.expire(), Math.max(0, next.due - this.scheduler.now()));
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    this.timerDue = Number.POSITIVE_INFINITY;
+    const now = this.scheduler.now();
+    while (this.head < this.queue.length) {
+      const deadline = this.queue[this.head]!;
+      if (deadline.live && deadline.due > now) break;
+      this.head++;
+      if (deadline.live) {
+        deadline.live = false;
+        deadline.fire();
+      }
+    }
+    this.arm();
+  }
+}
