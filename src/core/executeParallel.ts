@@ -1,4 +1,4 @@
-import { type Observable, ReplaySubject } from "rxjs";
+import { Observable, Subject } from "rxjs";
 import type { ParallelExecutionError } from "./errors.js";
 import type { ParallelEvent, ParallelResult } from "./events.js";
 import type { ChildrenInput } from "./internal/childFeed.js";
@@ -45,7 +45,19 @@ export function executeParallel<T>(children: ChildrenInput<T>, options?: Executi
   const forwardAbort = () => controller.abort(outer?.reason);
   const events$ = parallel(children, options, { ...run, signal: controller.signal });
 
-  const events = new ReplaySubject<ParallelEvent<T>>(1);
+  // A replay of the latest event: a ReplaySubject(1) trims its buffer on every event, and a run
+  // of trivial children emits two events per child, mostly with nobody subscribed.
+  const live = new Subject<ParallelEvent<T>>();
+  let latest: ParallelEvent<T> | undefined;
+  let completed = false;
+  const events = new Observable<ParallelEvent<T>>((subscriber) => {
+    if (latest !== undefined) subscriber.next(latest);
+    if (completed) {
+      subscriber.complete();
+      return;
+    }
+    return live.subscribe(subscriber);
+  });
   let settle!: { resolve: (r: ParallelResult<T>) => void; reject: (e: ParallelExecutionError<T>) => void };
   const result = new Promise<ParallelResult<T>>((resolve, reject) => {
     settle = { resolve, reject };
@@ -63,7 +75,8 @@ export function executeParallel<T>(children: ChildrenInput<T>, options?: Executi
       try {
         run.onEvent?.(event);
       } finally {
-        events.next(event);
+        latest = event;
+        if (live.observed) live.next(event);
         if (event.type === "finished") {
           outer?.removeEventListener("abort", forwardAbort);
           if (event.outcome === "succeeded") settle.resolve(event.result);
@@ -71,11 +84,14 @@ export function executeParallel<T>(children: ChildrenInput<T>, options?: Executi
         }
       }
     },
-    complete: () => events.complete(),
+    complete: () => {
+      completed = true;
+      live.complete();
+    },
   });
 
   return {
-    events: events.asObservable(),
+    events,
     result,
     cancel: (reason?: unknown) => controller.abort(reason),
   };

@@ -5,16 +5,16 @@ import { ChildTimeoutError } from "../errors.js";
 import type { RetryPolicy } from "../options.js";
 import type { DeadlineQueue } from "./deadlineQueue.js";
 
-/** What the child pipeline tells the run about one child. */
+/** What the child pipeline tells the run about its children (each call names the child by index). */
 export interface ChildHooks<T> {
-  attemptStarted(attempt: number): void;
-  retrying(attempt: number, error: unknown, delayMs: number): void;
-  late(attempt: number, outcome: "value" | "error"): void;
-  reportTiming(timing: Readonly<Record<string, number>>): void;
-  succeeded(value: T): void;
-  failed(error: unknown): void;
+  attemptStarted(index: number, attempt: number): void;
+  retrying(index: number, attempt: number, error: unknown, delayMs: number): void;
+  late(index: number, attempt: number, outcome: "value" | "error"): void;
+  reportTiming(index: number, timing: Readonly<Record<string, number>>): void;
+  succeeded(index: number, value: T): void;
+  failed(index: number, error: unknown): void;
   /** Runs on every ending (success, failure, unsubscription), after the outcome was reported. */
-  released(): void;
+  released(index: number): void;
 }
 
 /** How each child is run. */
@@ -55,7 +55,7 @@ export function childPipeline<T>(index: number, child: Child<T>, policy: ChildPo
     const startAttempt = () => {
       pendingRetry = undefined;
       const number = ++attemptNumber;
-      hooks.attemptStarted(number);
+      hooks.attemptStarted(index, number);
       let settled = false;
       const settle = (outcome: Outcome<T>) => {
         if (settled) return;
@@ -66,21 +66,21 @@ export function childPipeline<T>(index: number, child: Child<T>, policy: ChildPo
         running = undefined;
         attemptSubscription?.unsubscribe();
         if (outcome.ok) {
-          hooks.succeeded(outcome.value);
+          hooks.succeeded(index, outcome.value);
           subscriber.complete();
         } else if (number <= retries) {
           const delayMs = retryDelay(policy.retry!, number, policy.random);
-          hooks.retrying(number, outcome.error, delayMs);
+          hooks.retrying(index, number, outcome.error, delayMs);
           pendingRetry = scheduler.schedule(startAttempt, delayMs);
         } else {
-          hooks.failed(outcome.error);
+          hooks.failed(index, outcome.error);
           subscriber.complete();
         }
       };
       if (timeoutMs !== undefined) {
         cancelDeadline = policy.deadlines.add(timeoutMs, () => settle({ ok: false, error: new ChildTimeoutError(child.name, index, timeoutMs) }));
       }
-      const attempt: Attempt = { index, name: child.name, number, late: (outcome) => hooks.late(number, outcome), reportTiming: hooks.reportTiming };
+      const attempt: Attempt = { index, name: child.name, number, late: (outcome) => hooks.late(index, number, outcome), reportTiming: (timing) => hooks.reportTiming(index, timing) };
       let subscription: Subscription;
       try {
         subscription = from(child.run(attempt)).subscribe({
@@ -102,7 +102,7 @@ export function childPipeline<T>(index: number, child: Child<T>, policy: ChildPo
       cancelDeadline?.();
       pendingRetry?.unsubscribe();
       running?.unsubscribe();
-      hooks.released();
+      hooks.released(index);
     };
   });
 }
