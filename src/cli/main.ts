@@ -2,6 +2,7 @@ import { errorParagraph } from "./formatError.js";
 import { parseArgs, USAGE, UsageError } from "./parseArgs.js";
 import { createPlugins } from "./createPlugins.js";
 import { type CliIO, runCommand } from "./runCommand.js";
+import { parseWorkerArgs, runWorkerCommand, WORKER_USAGE } from "./workerCommand.js";
 
 /**
  * The `blok-parallel` entry point.
@@ -11,6 +12,7 @@ import { type CliIO, runCommand } from "./runCommand.js";
  * @returns the exit code.
  */
 export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  if (argv[0] === "worker") return worker(argv.slice(1), io);
   let command;
   try {
     command = parseArgs(argv);
@@ -24,4 +26,16 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     return 0;
   }
   return runCommand(command, io, createPlugins);
+}
+
+async function worker(argv: readonly string[], io: CliIO): Promise<number> {
+  let command;
+  try {
+    command = parseWorkerArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`${errorParagraph(error, false)}\n${WORKER_USAGE}`);
+    return 2;
+  }
+  return runWorkerCommand(command, io);
 }

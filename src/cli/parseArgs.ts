@@ -22,6 +22,8 @@ export interface RunCommand {
   readonly compareSequential: boolean;
   /** Print Blok's node log lines (JSON, one per line) on stderr. */
   readonly logs: boolean;
+  /** Redis for queue-backend steps; else the step's `queue.redis_url` or `BLOK_REDIS_URL`. */
+  readonly redis: string | undefined;
   readonly debug: boolean;
 }
 
@@ -30,6 +32,7 @@ export interface HelpCommand {
 }
 
 export const USAGE = `Usage: blok-parallel run <workflow-file> [options]
+       blok-parallel worker --redis <url> [options]   (a queue worker: blok-parallel worker --help)
 
 Runs a Blok workflow (JSON or YAML). stdout carries only the final response data as one JSON
 document; progress goes to stderr.
@@ -46,6 +49,7 @@ Options:
   --strategy sequential        run every parallel-execution step sequentially (debugging)
   --compare-sequential         run twice (as written, then sequential) and report the speed-up
   --logs                       print Blok's node log lines (JSON) on stderr
+  --redis <url>                Redis for steps with execution.backend "queue" (default: $BLOK_REDIS_URL)
   --debug                      print stack traces
   -h, --help                   this text
 `;
@@ -79,6 +83,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
         strategy: { type: "string" },
         "compare-sequential": { type: "boolean", default: false },
         logs: { type: "boolean", default: false },
+        redis: { type: "string" },
         debug: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -89,7 +94,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: "help" };
   const [command, workflow, ...rest] = positionals;
-  if (command !== "run") throw new UsageError(`Unknown command "${command}" (expected "run")`);
+  if (command !== "run") throw new UsageError(`Unknown command "${command}" (expected "run" or "worker")`);
   if (!workflow) throw new UsageError("run needs a workflow file: blok-parallel run <workflow-file>");
   if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}"`);
   const progress = values.progress as string;
@@ -109,6 +114,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     strategy: values.strategy as "sequential" | undefined,
     compareSequential: values["compare-sequential"] ?? false,
     logs: values.logs ?? false,
+    redis: values.redis,
     debug: values.debug ?? false,
   };
 }

@@ -38,6 +38,8 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
         plugins,
         onEvent: reporter.onEvent,
         forceSequential,
+        // Loaded on first use: bullmq takes about a second to load, and most runs never need it.
+        connectQueue: async (settings) => (await import("../runtimes/queue/index.js")).createQueueConnector(command.redis ? { redisUrl: command.redis } : {})(settings),
       });
       const started = performance.now();
       const { response } = await env.run(command.workflow, { body, logger, signal: controller.signal });

@@ -2,6 +2,7 @@ import type { SchedulerLike } from "rxjs";
 import type { NodeBase, NodeLike, Step } from "../blok/index.js";
 import { type ContainerDependencies, createParallelExecutionNode } from "../node/ParallelExecutionNode.js";
 import type { ChildResolver, ChildStep } from "../node/planChildren.js";
+import type { QueueConnector } from "../node/remoteJob.js";
 import { createRegistry, resolveStep, type RunWorkflowOptions, runWorkflow, type StepResolver, type WorkflowRun } from "../runner/index.js";
 import type { NodeRegistry } from "../runtimes/module/index.js";
 
@@ -32,6 +33,8 @@ export interface EnvironmentOptions {
   readonly scheduler?: SchedulerLike;
   /** Runs every container sequentially, whatever the workflows say. */
   readonly forceSequential?: boolean;
+  /** Opens queue sessions for steps with `execution.backend: "queue"` (see `createQueueConnector`). */
+  readonly connectQueue?: QueueConnector;
 }
 
 /** A ready-to-run Blok setup: registry with the container, step resolution, and one shutdown for everything. */
@@ -106,6 +109,7 @@ export function createEnvironment(options: EnvironmentOptions = {}): BlokEnviron
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.forceSequential ? { forceSequential: true } : {}),
+    ...(options.connectQueue ? { connectQueue: options.connectQueue } : {}),
   });
   for (const key of CONTAINER_KEYS) registry.addNode(key, new ParallelExecution());
 
