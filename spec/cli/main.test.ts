@@ -34,7 +34,7 @@ describe("main(argv, io): usage", () => {
 
   it.each([
     [["run", fixture("order"), "--frobnicate"], "'--frobnicate'"],
-    [["walk", fixture("order")], 'Unknown command "walk" (expected "run")'],
+    [["walk", fixture("order")], 'Unknown command "walk" (expected "run" or "worker")'],
     [["run"], "run needs a workflow file"],
     [["run", "a.json", "b.json"], 'Unexpected argument "b.json"'],
     [["run", fixture("order"), "--progress", "fancy"], '--progress must be auto, bar, ndjson or none (received "fancy")'],
@@ -101,6 +101,24 @@ describe("main(argv, io): runs", () => {
       expect(process.listenerCount("SIGINT")).toBe(0);
     } finally {
       for (const listener of others) process.on("SIGINT", listener);
+    }
+  });
+});
+
+describe("main(argv, io): worker", () => {
+  it("dispatches `worker` to the queue worker command: its usage on --help, exit 2 without --redis", async () => {
+    const help = await run(["worker", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: blok-parallel worker --redis <url>/);
+    const saved = process.env.BLOK_REDIS_URL;
+    delete process.env.BLOK_REDIS_URL;
+    try {
+      const missing = await run(["worker"]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/^blok-parallel: .*redis/i);
+      expect(missing.stderr).toContain("Usage: blok-parallel worker");
+    } finally {
+      if (saved !== undefined) process.env.BLOK_REDIS_URL = saved;
     }
   });
 });
