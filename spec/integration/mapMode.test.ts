@@ -66,3 +66,36 @@ describe("map / batch mode through real workflow files", () => {
     );
   });
 });
+
+describe("map mode isolation", () => {
+  it("a child editing its batch in place changes neither the parent's items nor a sibling's batch; its result keeps the edits", async () => {
+    const { createEnvironment } = await import("../../src/environment/index.js");
+    const dataset = [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }];
+    const env = createEnvironment({
+      nodes: {
+        "double-in-place": {
+          handle: (ctx: { item: { n: number }[] }) => {
+            for (const record of ctx.item) record.n *= 2;
+            ctx.item.push({ n: -1 });
+            return ctx.item;
+          },
+        },
+      },
+    });
+    const { ctx, response } = await env.run({
+      name: "map-isolation",
+      steps: [{ name: "fan", node: "parallel-execution", type: "module" }],
+      nodes: {
+        fan: { map: { items: "js/ctx.request.body.dataset", batch_size: 2, node: { name: "doubler", node: "double-in-place", type: "module" } } },
+        doubler: {},
+      },
+    }, { body: { dataset } });
+    expect((response.data as { results: unknown }).results).toEqual([
+      [{ n: 2 }, { n: 4 }, { n: -1 }],
+      [{ n: 6 }, { n: 8 }, { n: -1 }],
+    ]);
+    expect(dataset).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+    expect((ctx.request.body as { dataset: unknown }).dataset).toBe(dataset);
+    await env.close();
+  });
+});

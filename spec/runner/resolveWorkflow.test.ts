@@ -63,12 +63,12 @@ describe("resolveWorkflow()", () => {
     expect(nodes.guard?.catch.steps[0].name).toBe("recover");
   });
 
-  it("copies plain configs shallowly and leaves a mapper key raw", async () => {
+  it("copies configs deeply (mapping writes into them; a reused workflow object stays unmapped) and leaves a mapper key raw", async () => {
     const raw = { inputs: { n: 1 }, mapper: { name: "m", node: "mapper@1", type: "module" } };
     const { nodes } = await resolve({ steps: [probeStep("plain")], nodes: { plain: raw } });
     expect(nodes.plain).toEqual(raw);
     expect(nodes.plain).not.toBe(raw);
-    expect(nodes.plain?.inputs).toBe(raw.inputs);
+    expect(nodes.plain?.inputs).not.toBe(raw.inputs);
   });
 
   it("resolves eagerly: an unknown node in a branch that never runs still fails", async () => {

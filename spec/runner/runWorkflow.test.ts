@@ -124,3 +124,15 @@ describe("runWorkflow()", () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe("runWorkflow() with a workflow object run twice", () => {
+  it("maps each run afresh: the second body gives the second result (the document is never written)", async () => {
+    const { createRegistry } = await import("../../src/runner/index.js");
+    const registry = createRegistry({ echo: { handle: (_ctx: unknown, inputs: unknown) => inputs } });
+    const doc = { name: "twice", steps: [{ name: "e", node: "echo", type: "module" }], nodes: { e: { inputs: { x: "js/ctx.request.body.x" } } } };
+    const first = await runWorkflow(doc, { registry, body: { x: 1 }, logger: silentLogger() });
+    const second = await runWorkflow(doc, { registry, body: { x: 2 }, logger: silentLogger() });
+    expect([first.response.data, second.response.data]).toEqual([{ x: 1 }, { x: 2 }]);
+    expect(doc.nodes.e.inputs.x).toBe("js/ctx.request.body.x");
+  });
+});

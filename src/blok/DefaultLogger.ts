@@ -12,6 +12,8 @@ export type DefaultLoggerOptions = {
   write?: (line: string) => void;
   /** Print even when `CONSOLE_LOG_ACTIVE` is `"false"`: for an explicit request, such as the CLI's `--logs`. */
   always?: boolean;
+  /** `false` makes a logger that prints nothing (and tells callers so through `enabled`). */
+  enabled?: boolean;
 };
 
 /**
@@ -67,8 +69,14 @@ export class DefaultLogger implements LoggerContext {
     return "";
   }
 
+  /** Whether a call would print now: callers skip building costly messages when it would not. */
+  get enabled(): boolean {
+    if (this.options.enabled === false) return false;
+    return this.options.always === true || process.env.CONSOLE_LOG_ACTIVE !== "false";
+  }
+
   private print(level: string, message: string, stack?: string): void {
-    if (process.env.CONSOLE_LOG_ACTIVE === "false" && !this.options.always) return;
+    if (!this.enabled) return;
     const { workflowName, workflowPath, requestId, write = console.log } = this.options;
     write(
       JSON.stringify({

@@ -77,7 +77,8 @@ export abstract class NodeBlok<T = unknown> extends NodeBase {
    */
   async run(ctx: Context): Promise<ResponseContext> {
     const started = performance.now();
-    ctx.logger?.log(`Running node: ${this.name} [${safeJson(this.originalConfig)}]`);
+    // The config's JSON can be megabytes (a dataset in it): build it only for a logger that prints.
+    if (ctx.logger && (ctx.logger as { enabled?: boolean }).enabled !== false) ctx.logger.log(`Running node: ${this.name} [${safeJson(this.originalConfig)}]`);
     const ownConfig = ctx.config[this.name];
     if (ownConfig === undefined || ownConfig === null) throw new MissingNodeConfigError(this.name);
 

@@ -30,7 +30,7 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
   try {
     const body = await readBody(command.body);
     // stdout is reserved for the result document: Blok's log lines go to stderr, and only on request.
-    const logger = command.logs ? new DefaultLogger({ write: (line) => io.stderr.write(`${line}\n`), always: true }) : new DefaultLogger({ write: () => undefined });
+    const logger = command.logs ? new DefaultLogger({ write: (line) => io.stderr.write(`${line}\n`), always: true }) : new DefaultLogger({ enabled: false });
     plugins = await createPlugins(command);
     const run = async (forceSequential: boolean) => {
       const env = createEnvironment({

@@ -1,4 +1,4 @@
-import { type Context, mapStepInputs, type NodeBase, type Step, setChildHooks } from "../blok/index.js";
+import { type Context, deepClone, mapStepInputs, type NodeBase, type Step, setChildHooks } from "../blok/index.js";
 import { type Attempt, type Child, fromAbortable } from "../core/index.js";
 import type { ChildDescriptor, ContainerConfig } from "./containerSchema.js";
 import type { BlokHost } from "./host.js";
@@ -105,13 +105,14 @@ export async function planChildren(container: string, config: ContainerConfig, p
   const total = batchSize === undefined ? items.length : Math.ceil(items.length / batchSize);
   function* batches(): Generator<Child<unknown>> {
     for (let index = 0; index < total; index++) {
-      // A getter: the batch is sliced when an attempt starts, not when the window (or a fail-fast
-      // stop recording never-started children) reads the child.
+      // A getter: the batch is copied when an attempt starts, not when the window (or a fail-fast
+      // stop recording never-started children) reads the child. A plain copy, not a view: children
+      // read every item of their batch, and a view per item cost more than copying the batch.
       const context = {
         stepName: node.name,
         index,
         get item() {
-          return batchSize === undefined ? items[index] : items.slice(index * batchSize, (index + 1) * batchSize);
+          return deepClone(batchSize === undefined ? items[index] : items.slice(index * batchSize, (index + 1) * batchSize));
         },
       };
       yield containerChild(container, `${node.name}[${index}]`, step, parent, context, backend);

@@ -56,6 +56,10 @@ export function readContainerConfig(stepName: string, inputs: unknown, nodeConfi
   }
   const issues = semanticIssues(stepName, parsed.data);
   if (issues.length > 0) throw new InvalidOptionsError(subject, issues);
+  // zod hands back a copy of every array; keep the caller's `map.items` (a million items would
+  // otherwise be held twice for the whole run).
+  const items = (raw as { map?: { items?: unknown } }).map?.items;
+  if (parsed.data.map && Array.isArray(items)) parsed.data.map.items = items;
   return parsed.data;
 }
 

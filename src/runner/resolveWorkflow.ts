@@ -1,4 +1,5 @@
 import type { ConfigContext, NodeBase, NodeConfig, Step } from "../blok/index.js";
+import { deepClone } from "../blok/index.js";
 import { type ResolveOptions, resolveStep } from "./resolveStep.js";
 import { StepResolutionError } from "./StepResolutionError.js";
 import { stepsOf } from "./validateWorkflow.js";
@@ -66,6 +67,8 @@ export async function resolveWorkflow(workflow: Workflow, options: ResolveOption
 
   const steps = await resolveAll(workflow.steps);
   const nodes: ConfigContext = {};
-  for (const [name, config] of Object.entries(workflow.nodes ?? {})) nodes[name] = await resolveConfig(config);
+  // A private copy of each config: the first mapping pass writes into it, and a workflow object
+  // the caller runs again must come back unmapped (Blok re-reads its file on every request).
+  for (const [name, config] of Object.entries(workflow.nodes ?? {})) nodes[name] = await resolveConfig(deepClone(config));
   return { steps, nodes };
 }

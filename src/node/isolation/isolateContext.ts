@@ -7,7 +7,7 @@ export interface ChildContextOptions {
   readonly stepName: string;
   /** Aborts when the child is timed out or cancelled. */
   readonly signal: AbortSignal;
-  /** Map mode: the item or batch, and its position. */
+  /** Map mode: the item or batch (the child's own copy: it is not wrapped), and its position. */
   readonly item?: unknown;
   readonly index?: number;
 }
@@ -46,6 +46,18 @@ function isolateResponse(response: unknown, space: CowSpace): unknown {
 }
 
 /**
+ * The node-config map as a plain object holding one view per entry. The runner spreads
+ * `ctx.config` for every step; spreading a view costs two traps and a view per entry, which was
+ * half of a child's runner time in a workflow with many nodes.
+ */
+function isolateConfig(config: unknown, space: CowSpace): unknown {
+  if (!isPlainObject(config)) return space.view(config);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(config)) copy[key] = space.view(config[key]);
+  return copy;
+}
+
+/**
  * Builds a child's context from its parent's: every data field (`request`, `response`, `vars`,
  * `config`, `error`, `func`, and whatever else a host put there) is a copy-on-write view in the
  * child's own {@link CowSpace}, so nothing the child writes, at any depth, reaches the parent or a
@@ -65,7 +77,13 @@ export function isolateContext(parent: Context, space: CowSpace, options: ChildC
     const descriptor = Reflect.getOwnPropertyDescriptor(parent, key)!;
     if ("value" in descriptor && !SHARED.has(key)) {
       descriptor.value =
-        key === "request" ? isolateRequest(descriptor.value, space) : key === "response" ? isolateResponse(descriptor.value, space) : space.view(descriptor.value);
+        key === "request"
+          ? isolateRequest(descriptor.value, space)
+          : key === "response"
+            ? isolateResponse(descriptor.value, space)
+            : key === "config"
+              ? isolateConfig(descriptor.value, space)
+              : space.view(descriptor.value);
     }
     Reflect.defineProperty(child, key, descriptor);
   }
@@ -73,7 +91,8 @@ export function isolateContext(parent: Context, space: CowSpace, options: ChildC
   // Blok fails with a TypeError on a step without config; a child without one simply has no inputs.
   child.config[options.stepName] ??= {};
   child.signal = options.signal;
-  if ("item" in options) child.item = space.view(options.item);
+  // The item is the child's own copy already (see planChildren): no view needed.
+  if ("item" in options) child.item = options.item;
   if (options.index !== undefined) child.index = options.index;
   return child;
 }
