@@ -13,6 +13,6 @@ export default defineConfig({
   // The worker-thread entry is plain ESM loaded by path at run time (new URL("./thread/...",
   // import.meta.url)), not an import: copy it next to the chunks that point at it.
   async onSuccess() {
-    await cp("src/runtimes/worker/thread", "dist/thread", { recursive: true, filter: (source) => !source.endsWith(".d.mts") });
+    await cp("src/runtimes/worker/thread", "dist/thread", { recursive: true, filter: (source) => !/\.d\.[cm]?ts$/.test(source) });
   },
 });
