@@ -30,7 +30,7 @@ describe("cloneNode()", () => {
     const copy = cloneNode(original);
     expect(copy).toBeInstanceOf(HandlerNode);
     expect(copy.target).not.toBe(handler);
-    expect(copy.target.label).toBe("x");
+    expect((copy.target as { label?: string }).label).toBe("x");
     copy.name = "other";
     expect(original.name).not.toBe("other");
   });

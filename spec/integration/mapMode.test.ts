@@ -74,7 +74,7 @@ describe("map mode isolation", () => {
     const env = createEnvironment({
       nodes: {
         "double-in-place": {
-          handle: (ctx: { item: { n: number }[] }) => {
+          handle: (ctx: Any) => {
             for (const record of ctx.item) record.n *= 2;
             ctx.item.push({ n: -1 });
             return ctx.item;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../src/cli/parseArgs.js";
+import { UsageError } from "../../src/cli/usageError.js";
 import { parseWorkerArgs, runWorkerCommand, WORKER_USAGE } from "../../src/cli/workerCommand.js";
 import { isPlainNodeName, QueueConfigError, readJobData, redactRedisUrl, resolveRedisUrl } from "../../src/runtimes/queue/index.js";
 import { toJobData } from "../../src/runtimes/queue/protocol.js";

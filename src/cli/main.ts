@@ -1,5 +1,6 @@
 import { errorParagraph } from "./formatError.js";
-import { parseArgs, USAGE, UsageError } from "./parseArgs.js";
+import { parseArgs, USAGE } from "./parseArgs.js";
+import { UsageError } from "./usageError.js";
 import { createPlugins } from "./createPlugins.js";
 import { type CliIO, runCommand } from "./runCommand.js";
 import { parseWorkerArgs, runWorkerCommand, WORKER_USAGE } from "./workerCommand.js";

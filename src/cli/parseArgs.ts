@@ -1,9 +1,6 @@
-import { parseArgs as parseNodeArgs } from "node:util";
+import { parseOptions, wholeNumberOption } from "./parseOptions.js";
+import { UsageError } from "./usageError.js";
 
-/** A bad command line: the message says which option and why. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
 
 export type ProgressStyle = "auto" | "bar" | "ndjson" | "none";
 
@@ -54,43 +51,26 @@ Options:
   -h, --help                   this text
 `;
 
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1 (received "${value}")`);
-  return n;
-}
-
 /**
  * Parses the command line (without `node` and the script).
  *
  * @throws {UsageError} naming the offending option.
  */
 export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
-  let parsed;
-  try {
-    parsed = parseNodeArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        body: { type: "string" },
-        nodes: { type: "string" },
-        "python-nodes": { type: "string" },
-        python: { type: "string" },
-        workers: { type: "string" },
-        progress: { type: "string", default: "auto" },
-        strategy: { type: "string" },
-        "compare-sequential": { type: "boolean", default: false },
-        logs: { type: "boolean", default: false },
-        redis: { type: "string" },
-        debug: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseOptions(argv, {
+    body: { type: "string" },
+    nodes: { type: "string" },
+    "python-nodes": { type: "string" },
+    python: { type: "string" },
+    workers: { type: "string" },
+    progress: { type: "string", default: "auto" },
+    strategy: { type: "string" },
+    "compare-sequential": { type: "boolean", default: false },
+    logs: { type: "boolean", default: false },
+    redis: { type: "string" },
+    debug: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: "help" };
   const [command, workflow, ...rest] = positionals;
@@ -109,7 +89,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     // (RUNTIME_PYTHON3_HOST, an external runtime, before PYTHON_NODES_PATH, the bundled one).
     pythonNodesDir: values["python-nodes"],
     python: values.python,
-    workers: positiveInt("workers", values.workers),
+    workers: wholeNumberOption("workers", values.workers),
     progress: progress as ProgressStyle,
     strategy: values.strategy as "sequential" | undefined,
     compareSequential: values["compare-sequential"] ?? false,

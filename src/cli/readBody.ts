@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { locateJsonError } from "../runner/locateJsonError.js";
-import { UsageError } from "./parseArgs.js";
+import { UsageError } from "./usageError.js";
 
 /**
  * Reads `--body`: inline JSON, or `@path` to a JSON file.

@@ -1,8 +1,8 @@
-import { parseArgs as parseNodeArgs } from "node:util";
 import { DefaultLogger } from "../blok/index.js";
 import { DEFAULT_QUEUE_NAME, type QueueWorker, type QueueWorkerEvent, startQueueWorker } from "../runtimes/queue/index.js";
 import { errorParagraph } from "./formatError.js";
-import { UsageError } from "./parseArgs.js";
+import { parseOptions, wholeNumberOption } from "./parseOptions.js";
+import { UsageError } from "./usageError.js";
 import type { CliIO } from "./runCommand.js";
 
 /** `blok-parallel worker ...` */
@@ -60,13 +60,6 @@ Options:
   -h, --help                   this text
 `;
 
-function wholeNumber(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number of at least ${min} (received "${value}")`);
-  return n;
-}
-
 /**
  * Parses the arguments of `blok-parallel worker` (those after `worker`; a leading `worker` is
  * skipped too).
@@ -76,33 +69,23 @@ function wholeNumber(name: string, value: string | undefined, min: number): numb
  * @throws {UsageError} naming the offending option.
  */
 export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WorkerCommand | WorkerHelpCommand {
-  let parsed;
-  try {
-    parsed = parseNodeArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        redis: { type: "string" },
-        queue: { type: "string" },
-        nodes: { type: "string" },
-        "python-nodes": { type: "string" },
-        python: { type: "string" },
-        concurrency: { type: "string" },
-        workers: { type: "string" },
-        "lock-duration": { type: "string" },
-        "stalled-interval": { type: "string" },
-        "shutdown-grace": { type: "string" },
-        "connect-timeout": { type: "string" },
-        verbose: { type: "boolean", default: false },
-        logs: { type: "boolean", default: false },
-        debug: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseOptions(argv, {
+    redis: { type: "string" },
+    queue: { type: "string" },
+    nodes: { type: "string" },
+    "python-nodes": { type: "string" },
+    python: { type: "string" },
+    concurrency: { type: "string" },
+    workers: { type: "string" },
+    "lock-duration": { type: "string" },
+    "stalled-interval": { type: "string" },
+    "shutdown-grace": { type: "string" },
+    "connect-timeout": { type: "string" },
+    verbose: { type: "boolean", default: false },
+    logs: { type: "boolean", default: false },
+    debug: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   const { values } = parsed;
   const positionals = parsed.positionals[0] === "worker" ? parsed.positionals.slice(1) : parsed.positionals;
   if (values.help) return { command: "worker-help" };
@@ -119,12 +102,12 @@ export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     nodesDir: values.nodes ?? env.NODES_PATH,
     pythonNodesDir: values["python-nodes"] ?? env.PYTHON_NODES_PATH,
     python: values.python,
-    concurrency: wholeNumber("concurrency", values.concurrency, 1) ?? 1,
-    workers: wholeNumber("workers", values.workers, 1),
-    lockDurationMs: wholeNumber("lock-duration", values["lock-duration"], 100),
-    stalledIntervalMs: wholeNumber("stalled-interval", values["stalled-interval"], 100),
-    shutdownGraceMs: wholeNumber("shutdown-grace", values["shutdown-grace"], 0) ?? 10_000,
-    connectTimeoutMs: wholeNumber("connect-timeout", values["connect-timeout"], 1) ?? 5_000,
+    concurrency: wholeNumberOption("concurrency", values.concurrency, 1) ?? 1,
+    workers: wholeNumberOption("workers", values.workers, 1),
+    lockDurationMs: wholeNumberOption("lock-duration", values["lock-duration"], 100),
+    stalledIntervalMs: wholeNumberOption("stalled-interval", values["stalled-interval"], 100),
+    shutdownGraceMs: wholeNumberOption("shutdown-grace", values["shutdown-grace"], 0) ?? 10_000,
+    connectTimeoutMs: wholeNumberOption("connect-timeout", values["connect-timeout"], 1) ?? 5_000,
     verbose: values.verbose ?? false,
     logs: values.logs ?? false,
     debug: values.debug ?? false,

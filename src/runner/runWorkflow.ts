@@ -1,9 +1,7 @@
 import {
   type Context,
   createContext,
-  type EnvContext,
-  type LoggerContext,
-  type ParamsDictionary,
+  type CreateContextOptions,
   type ResponseContext,
   Runner,
 } from "../blok/index.js";
@@ -15,22 +13,9 @@ import { validateWorkflow } from "./validateWorkflow.js";
 import type { Workflow } from "./Workflow.js";
 
 /** Options of {@link runWorkflow}. */
-export type RunWorkflowOptions = Partial<ResolveOptions> & {
-  /** `ctx.request.body`. */
-  body?: unknown;
-  headers?: ParamsDictionary;
-  query?: ParamsDictionary;
-  params?: ParamsDictionary;
-  method?: string;
-  /** `ctx.env`; `process.env` by default. */
-  env?: EnvContext;
-  /** Cancels the run: no step starts after it aborts, and nodes can watch `ctx.signal`. */
-  signal?: AbortSignal;
-  /** `ctx.logger`; a stdout `DefaultLogger` by default. */
-  logger?: LoggerContext;
-  /** `ctx.id`; a random UUID by default. */
-  id?: string;
-};
+export type RunWorkflowOptions = Partial<ResolveOptions> &
+  /** The request (`body`, `headers`, `query`, `params`, `method`), `env`, `logger`, `id` and the cancelling `signal`, as for `createContext`. */
+  Pick<CreateContextOptions, "body" | "headers" | "query" | "params" | "method" | "env" | "logger" | "id" | "signal">;
 
 /** The outcome of a successful run. */
 export type WorkflowRun = {
