@@ -220,16 +220,20 @@ export class Ledger<T> {
   }
 
   private record(entry: Entry): ChildRecord {
-    return {
+    // Built field by field: object spreads here were a tenth of a trivial run's cost at 10,000 children.
+    const record: { -readonly [K in keyof ChildRecord]: ChildRecord[K] } = {
       index: entry.index,
       name: entry.name,
-      ...(entry.runtime === undefined ? {} : { runtime: entry.runtime }),
       status: entry.status,
       attempts: entry.attempts,
       start_ms: entry.start === null ? null : ms(entry.start - this.origin),
       duration_ms: entry.start === null || entry.end === null ? null : ms(entry.end - entry.start),
-      ...(entry.timing === undefined ? {} : { timing: entry.timing }),
-      ...(messageFor(entry) === undefined ? {} : { error: messageFor(entry) }),
     };
+    if (entry.runtime !== undefined) record.runtime = entry.runtime;
+    if (entry.timing !== undefined) record.timing = entry.timing;
+    const error = messageFor(entry);
+    if (error !== undefined) record.error = error;
+    return record;
   }
+
 }
