@@ -6,12 +6,18 @@
  * The modes run interleaved (one sample of each per repeat), so a neighbour's load hits them all
  * alike; each figure is the median of `--repeats` samples and ratios are taken between medians of
  * the same run. The load average is printed: on a busy machine the figures mean little.
+ *
+ * The "reference" rows run the same chunks in separate OS processes (nothing shared; process
+ * start-up included, so it is not an upper bound): how much parallel CPU the machine gives right
+ * now. A virtual machine whose cores are shared with busy neighbours gives far less than
+ * `cores`x, and then no thread pool can reach its target either.
  * Results go into docs/bench/workers.md.
  */
+import { execFile } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseArgs, promisify } from "node:util";
 import ChunkStats, { type ChunkStatsInputs } from "../../examples/mixed/nodes/chunk-stats/index.mjs";
 import { WorkerPool } from "../../src/runtimes/worker/index.js";
 import { median, ms, quantile } from "./stats.js";
@@ -31,6 +37,8 @@ const NODE = fileURLToPath(new URL("../../examples/mixed/nodes/chunk-stats/index
 const NOOP = fileURLToPath(new URL("./noop-node.mjs", import.meta.url));
 const NOOP_TS = fileURLToPath(new URL("./noop-typed-node.ts", import.meta.url));
 const SPIN = fileURLToPath(new URL("./spin-node.mjs", import.meta.url));
+const CHUNK_PROCESS = fileURLToPath(new URL("./chunk-process.mjs", import.meta.url));
+const run = promisify(execFile);
 const loadBefore = loadavg()[0] as number;
 const began = performance.now();
 /** Progress on stderr, so stdout stays the report. */
@@ -68,6 +76,15 @@ async function warmPool(threads: number): Promise<WorkerPool> {
 }
 
 phase("starting warm pools");
+/** `processes` OS processes at once, sharing the chunks between them as evenly as possible. */
+async function inProcesses(processes: number): Promise<void> {
+  const share = (p: number) => Math.floor(CHUNKS / processes) + (p < CHUNKS % processes ? 1 : 0);
+  const first = (p: number) => Array.from({ length: p }, (_, q) => share(q)).reduce((a, b) => a + b, 0);
+  await Promise.all(
+    Array.from({ length: processes }, (_, p) => run(process.execPath, [CHUNK_PROCESS, String(rounds), String(first(p)), String(share(p))])),
+  );
+}
+
 const warmPools = new Map<number, WorkerPool>();
 for (let threads = 1; threads <= CORES; threads++) warmPools.set(threads, await warmPool(threads));
 
@@ -88,6 +105,8 @@ const modes: Record<string, () => Promise<unknown>> = {
   },
 };
 for (const [threads, pool] of warmPools) modes[`worker threads x${threads}, warm pool`] = () => runAll(pool);
+modes["reference: 1 process"] = () => inProcesses(1);
+modes[`reference: ${CORES} processes`] = () => inProcesses(CORES);
 
 const samples = new Map<string, number[]>(Object.keys(modes).map((label) => [label, []]));
 for (let r = 0; r < REPEATS; r++) {
@@ -177,9 +196,15 @@ console.log(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${(load
 console.log(`${CHUNKS} chunks of ~${CHUNK_MS} ms (chunk-stats, rounds ${rounds}), median of ${REPEATS} interleaved samples`);
 console.log(`${"mode".padEnd(44)} ${"median".padStart(10)}  vs in-thread  vs 1 thread`);
 for (const [label, value] of medians) {
+  if (label.startsWith("reference")) continue;
   const scale = label.includes("warm pool") ? `${(oneThread / value).toFixed(2)}x` : "";
   console.log(`${label.padEnd(44)} ${ms(value).padStart(7)} ms  ${`${(base / value).toFixed(2)}x`.padStart(11)}  ${scale.padStart(10)}`);
 }
+const oneProcess = medians.get("reference: 1 process") as number;
+const manyProcesses = medians.get(`reference: ${CORES} processes`) as number;
+console.log(
+  `reference: the chunks in ${CORES} OS processes finish ${(oneProcess / manyProcesses).toFixed(2)}x faster than in 1 (${ms(oneProcess)} / ${ms(manyProcesses)} ms, process start-up included); far below ${CORES}x means the machine itself is contended`,
+);
 console.log(`round trip, trivial task (${trip.samples} calls): median ${ms(trip.median)} ms, p95 ${ms(trip.p95)} ms`);
 console.log(`first result from a new pool, .mjs node: ${ms(startDefault.total)} ms (start_ms ${ms(startDefault.start)}) with default execArgv; ${ms(startInherited.total)} ms (start_ms ${ms(startInherited.start)}) inheriting process.execArgv`);
 console.log(`first result from a new pool, .ts node via tsx: ${ms(startTyped.total)} ms (start_ms ${ms(startTyped.start)})`);
