@@ -256,3 +256,12 @@ describe("fromAbortable() without a signal parameter", () => {
     }
   });
 });
+
+describe("asyncChild().run on its own", () => {
+  it("asyncChild().run(attempt) is a cold Observable of the work (what a caller outside the executor subscribes to)", async () => {
+    const { lastValueFrom } = await import("rxjs");
+    const child = asyncChild("alone", (signal: AbortSignal, attempt) => Promise.resolve(`${attempt.name}#${attempt.number}:${signal.aborted}`));
+    const attempt = { index: 0, name: "alone", number: 2, late: () => undefined, reportTiming: () => undefined };
+    await expect(lastValueFrom(child.run(attempt) as never)).resolves.toBe("alone#2:false");
+  });
+});

@@ -1,4 +1,5 @@
 import { Observable } from "rxjs";
+import { runAbortable } from "./internal/runAbortable.js";
 
 /** Options of {@link fromAbortable}. */
 export interface FromAbortableOptions {
@@ -26,35 +27,14 @@ export function fromAbortable<T>(
   fn: (signal: AbortSignal) => PromiseLike<T> | T,
   options: FromAbortableOptions = {},
 ): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    // A function that declares no parameter cannot observe a signal: skip the controller, which
-    // costs about 4 us in Node 20, more than all of a trivial child's other bookkeeping.
-    const controller = fn.length > 0 ? new AbortController() : undefined;
-    // Set once the result was handed on: completion tears down too, and must not abort then.
-    let settled = false;
-    let work: PromiseLike<T>;
-    try {
-      work = Promise.resolve(fn(controller?.signal as AbortSignal));
-    } catch (error) {
-      settled = true;
-      subscriber.error(error);
-      return;
-    }
-    work.then(
-        (value) => {
-          if (subscriber.closed) return options.onLate?.("value");
-          settled = true;
-          subscriber.next(value);
-          subscriber.complete();
-        },
-        (error: unknown) => {
-          if (subscriber.closed) return options.onLate?.("error");
-          settled = true;
-          subscriber.error(error);
-        },
-      );
-    return () => {
-      if (!settled) controller?.abort();
-    };
-  });
+  return new Observable<T>((subscriber) =>
+    runAbortable(fn, {
+      value: (value) => {
+        subscriber.next(value);
+        subscriber.complete();
+      },
+      error: (error) => subscriber.error(error),
+      ...(options.onLate ? { late: options.onLate } : {}),
+    }),
+  );
 }

@@ -1,9 +1,10 @@
 import { from, Observable, type SchedulerLike, type Subscription } from "rxjs";
 import { retryDelay } from "../backoff.js";
-import type { Attempt, Child } from "../child.js";
+import { ASYNC_WORK, type AsyncWork, type Attempt, type Child } from "../child.js";
 import { ChildTimeoutError } from "../errors.js";
 import type { RetryPolicy } from "../options.js";
 import type { DeadlineQueue } from "./deadlineQueue.js";
+import { runAbortable } from "./runAbortable.js";
 
 /** What the child pipeline tells the run about its children (each call names the child by index). */
 export interface ChildHooks<T> {
@@ -44,11 +45,12 @@ type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
 export function childPipeline<T>(index: number, child: Child<T>, policy: ChildPolicy, hooks: ChildHooks<T>): Observable<never> {
   const { timeoutMs, scheduler } = policy;
   const retries = (policy.retry?.attempts ?? 1) - 1;
+  const direct = (child as { [ASYNC_WORK]?: AsyncWork<T> })[ASYNC_WORK];
 
   return new Observable<never>((subscriber) => {
     let attemptNumber = 0;
     // The running attempt's subscription, its deadline, and a pending retry: at most one each.
-    let running: Subscription | undefined;
+    let running: { unsubscribe(): void } | undefined;
     let cancelDeadline: (() => void) | undefined;
     let pendingRetry: Subscription | undefined;
 
@@ -81,6 +83,15 @@ export function childPipeline<T>(index: number, child: Child<T>, policy: ChildPo
         cancelDeadline = policy.deadlines.add(timeoutMs, () => settle({ ok: false, error: new ChildTimeoutError(child.name, index, timeoutMs) }));
       }
       const attempt: Attempt = { index, name: child.name, number, late: (outcome) => hooks.late(index, number, outcome), reportTiming: (timing) => hooks.reportTiming(index, timing) };
+      if (direct) {
+        const stop = runAbortable(direct(attempt), {
+          value: (value) => settle({ ok: true, value }),
+          error: (error) => settle({ ok: false, error }),
+          late: attempt.late,
+        });
+        if (!settled) running = { unsubscribe: stop };
+        return;
+      }
       let subscription: Subscription;
       try {
         subscription = from(child.run(attempt)).subscribe({
