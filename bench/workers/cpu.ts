@@ -3,9 +3,10 @@
  *
  *   npx tsx bench/workers/cpu.ts [--chunks 4] [--chunk-ms 200] [--repeats 7]
  *
- * The modes run interleaved (one sample of each per repeat), so a neighbour's load hits them all
- * alike; each figure is the median of `--repeats` samples and ratios are taken between medians of
- * the same run. The load average is printed: on a busy machine the figures mean little.
+ * The modes run interleaved (one sample of each per repeat, back to back). Times are medians of
+ * `--repeats` samples; a ratio is the median of the per-repeat ratios, so a slow spell of the
+ * machine, which hits the samples of one repeat alike, cancels out. The load average is printed:
+ * on a busy machine the figures mean little.
  *
  * The "reference" rows run the same chunks in separate OS processes (nothing shared; process
  * start-up included, so it is not an upper bound): how much parallel CPU the machine gives right
@@ -119,6 +120,12 @@ for (let r = 0; r < REPEATS; r++) {
 }
 for (const pool of warmPools.values()) await pool.destroy();
 const medians = new Map([...samples].map(([label, values]) => [label, median(values)]));
+/** Median over repeats of `of[r] / to[r]`: how many times faster `to` was than `of`. */
+const ratio = (of: string, to: string): number => {
+  const a = samples.get(of) as number[];
+  const b = samples.get(to) as number[];
+  return median(a.map((value, r) => value / (b[r] as number)));
+};
 
 /** Round trip of a trivial task on a warm single-thread pool, one call at a time. */
 async function roundTrip(): Promise<{ median: number; p95: number; samples: number }> {
@@ -189,21 +196,20 @@ const startTyped = await firstResult(NOOP_TS);
 phase("abort latency");
 const abort = await abortLatency();
 
-const base = medians.get('in-thread "parallel" (Promise.all)') as number;
-const oneThread = medians.get("worker threads x1, warm pool") as number;
 console.log(`date ${new Date().toISOString()}  node ${process.version}  availableParallelism ${CORES}  cpu ${cpus()[0]?.model ?? "?"}`);
 console.log(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${(loadavg()[0] as number).toFixed(2)}`);
-console.log(`${CHUNKS} chunks of ~${CHUNK_MS} ms (chunk-stats, rounds ${rounds}), median of ${REPEATS} interleaved samples`);
+console.log(`${CHUNKS} chunks of ~${CHUNK_MS} ms (chunk-stats, rounds ${rounds}), ${REPEATS} interleaved repeats; ratios are medians of per-repeat ratios`);
 console.log(`${"mode".padEnd(44)} ${"median".padStart(10)}  vs in-thread  vs 1 thread`);
 for (const [label, value] of medians) {
   if (label.startsWith("reference")) continue;
-  const scale = label.includes("warm pool") ? `${(oneThread / value).toFixed(2)}x` : "";
-  console.log(`${label.padEnd(44)} ${ms(value).padStart(7)} ms  ${`${(base / value).toFixed(2)}x`.padStart(11)}  ${scale.padStart(10)}`);
+  const vsInThread = `${ratio('in-thread "parallel" (Promise.all)', label).toFixed(2)}x`;
+  const scale = label.includes("warm pool") ? `${ratio("worker threads x1, warm pool", label).toFixed(2)}x` : "";
+  console.log(`${label.padEnd(44)} ${ms(value).padStart(7)} ms  ${vsInThread.padStart(11)}  ${scale.padStart(10)}`);
 }
 const oneProcess = medians.get("reference: 1 process") as number;
 const manyProcesses = medians.get(`reference: ${CORES} processes`) as number;
 console.log(
-  `reference: the chunks in ${CORES} OS processes finish ${(oneProcess / manyProcesses).toFixed(2)}x faster than in 1 (${ms(oneProcess)} / ${ms(manyProcesses)} ms, process start-up included); far below ${CORES}x means the machine itself is contended`,
+  `reference: the chunks in ${CORES} OS processes finish ${ratio("reference: 1 process", `reference: ${CORES} processes`).toFixed(2)}x faster than in 1 (medians ${ms(oneProcess)} / ${ms(manyProcesses)} ms, process start-up included); far below ${CORES}x means the machine itself is contended`,
 );
 console.log(`round trip, trivial task (${trip.samples} calls): median ${ms(trip.median)} ms, p95 ${ms(trip.p95)} ms`);
 console.log(`first result from a new pool, .mjs node: ${ms(startDefault.total)} ms (start_ms ${ms(startDefault.start)}) with default execArgv; ${ms(startInherited.total)} ms (start_ms ${ms(startInherited.start)}) inheriting process.execArgv`);
