@@ -139,7 +139,8 @@ export class WorkerPool {
       // Idle threads block in Atomics.wait under piscina's default, which freezes any timer a node
       // left behind until the thread's *next* task, where its crash would fail an innocent node.
       // With atomics off an idle thread runs its event loop, so such a crash happens at once and
-      // is counted as an orphan error. The round trip this costs is in docs/bench/workers.md.
+      // is counted as an orphan error. The pool's round trip with this setting is in
+      // docs/bench/workers.md.
       atomics: "disabled",
       execArgv: execArgv ?? threadExecArgv(),
       ...(maxHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } }),

@@ -4,8 +4,9 @@ const LOADER_FLAGS = new Set(["--require", "-r", "--import", "--loader", "--expe
 /**
  * The Node flags a pool thread starts with by default: the process's own, minus module loaders
  * and preloads. A loader registered for the main program (tsx, for one) would be set up again in
- * every thread, which triples thread start-up (~35 ms to ~110 ms with tsx, docs/bench/workers.md)
- * and is not needed: the entry is plain JS and `.ts` nodes are loaded through tsx's `tsImport`.
+ * every thread, which about triples thread start-up (with tsx a new pool's first result takes
+ * ~130-150 ms instead of ~45-55 ms, docs/bench/workers.md), and is not needed: the entry is
+ * plain JS and `.ts` nodes are loaded through tsx's `tsImport`.
  * Other flags (`--enable-source-maps`, `--conditions`...) are kept.
  *
  * @param parent the flags to filter, `process.execArgv` by default
