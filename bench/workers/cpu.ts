@@ -1,7 +1,7 @@
 /**
  * CPU-bound chunks in-thread vs in worker threads, plus the pool's round trip and start-up.
  *
- *   npx tsx bench/workers/cpu.ts [--chunks 4] [--chunk-ms 200] [--repeats 7]
+ *   npx tsx bench/workers/cpu.ts [--chunks 4] [--chunk-ms 200] [--repeats 7] [--doc <path>|none]
  *
  * The modes run interleaved (one sample of each per repeat, back to back). Times are medians of
  * `--repeats` samples; a ratio is the median of the per-repeat ratios, so a slow spell of the
@@ -12,15 +12,19 @@
  * start-up included, so it is not an upper bound): how much parallel CPU the machine gives right
  * now. A virtual machine whose cores are shared with busy neighbours gives far less than
  * `cores`x, and then no thread pool can reach its target either.
- * Results go into docs/bench/workers.md.
+ *
+ * Writes docs/bench/workers.md (see page.ts) unless `--doc none`; runs with other than the
+ * target's 4 chunks of 200 ms default to `none`.
  */
 import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import ChunkStats, { type ChunkStatsInputs } from "../../examples/mixed/nodes/chunk-stats/index.mjs";
 import { WorkerPool } from "../../src/runtimes/worker/index.js";
+import { type ModeRow, renderPage, type WorkersBenchReport } from "./page.js";
 import { median, ms, quantile } from "./stats.js";
 
 const { values: args } = parseArgs({
@@ -28,11 +32,15 @@ const { values: args } = parseArgs({
     chunks: { type: "string", default: "4" },
     "chunk-ms": { type: "string", default: "200" },
     repeats: { type: "string", default: "7" },
+    doc: { type: "string" },
   },
 });
 const CHUNKS = Number(args.chunks);
 const CHUNK_MS = Number(args["chunk-ms"]);
 const REPEATS = Number(args.repeats);
+/** The target: 4 chunks of about 200 ms, worker threads at least 1.7x faster than in-thread. */
+const TARGET = { chunks: 4, chunkMs: 200, speedUp: 1.7 };
+const DOC = args.doc ?? (CHUNKS === TARGET.chunks && CHUNK_MS === TARGET.chunkMs ? "docs/bench/workers.md" : "none");
 const CORES = availableParallelism();
 const NODE = fileURLToPath(new URL("../../examples/mixed/nodes/chunk-stats/index.mjs", import.meta.url));
 const NOOP = fileURLToPath(new URL("./noop-node.mjs", import.meta.url));
@@ -89,12 +97,14 @@ async function inProcesses(processes: number): Promise<void> {
 const warmPools = new Map<number, WorkerPool>();
 for (let threads = 1; threads <= CORES; threads++) warmPools.set(threads, await warmPool(threads));
 
+const ONE_CHUNK = "one chunk in-thread";
+const IN_THREAD = 'in-thread "parallel" (Promise.all)';
 const modes: Record<string, () => Promise<unknown>> = {
-  "one chunk in-thread": () => node.handle({}, chunks[0] as ChunkStatsInputs),
+  [ONE_CHUNK]: () => node.handle({}, chunks[0] as ChunkStatsInputs),
   "in-thread sequential": async () => {
     for (const inputs of chunks) await node.handle({}, inputs);
   },
-  'in-thread "parallel" (Promise.all)': () => Promise.all(chunks.map((inputs) => node.handle({}, inputs))),
+  [IN_THREAD]: () => Promise.all(chunks.map((inputs) => node.handle({}, inputs))),
   // Like the container: a pool per run, so thread start-up and module load are inside the timing.
   [`worker threads x${CORES}, new pool per run`]: async () => {
     const pool = new WorkerPool({ maxThreads: CORES });
@@ -196,23 +206,61 @@ const startTyped = await firstResult(NOOP_TS);
 phase("abort latency");
 const abort = await abortLatency();
 
-console.log(`date ${new Date().toISOString()}  node ${process.version}  availableParallelism ${CORES}  cpu ${cpus()[0]?.model ?? "?"}`);
-console.log(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${(loadavg()[0] as number).toFixed(2)}`);
+const ONE_THREAD = "worker threads x1, warm pool";
+const modeRows: ModeRow[] = [...medians]
+  .filter(([label]) => !label.startsWith("reference"))
+  .map(([label, medianMs]) => ({
+    label,
+    medianMs,
+    ...(label === ONE_CHUNK ? {} : { vsInThread: ratio(IN_THREAD, label) }),
+    ...(label.includes("warm pool") ? { vsOneThread: ratio(ONE_THREAD, label) } : {}),
+  }));
+const report: WorkersBenchReport = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cores: CORES,
+  cpu: cpus()[0]?.model ?? "unknown CPU",
+  loadBefore,
+  loadAfter: loadavg()[0] as number,
+  command: ["npx tsx bench/workers/cpu.ts", ...process.argv.slice(2)].join(" "),
+  chunks: CHUNKS,
+  chunkMs: CHUNK_MS,
+  rounds,
+  repeats: REPEATS,
+  modes: modeRows,
+  reference: {
+    ratio: ratio("reference: 1 process", `reference: ${CORES} processes`),
+    oneMs: medians.get("reference: 1 process") as number,
+    manyMs: medians.get(`reference: ${CORES} processes`) as number,
+  },
+  roundTrip: { medianMs: trip.median, p95Ms: trip.p95, calls: trip.samples },
+  firstResult: {
+    mjs: { totalMs: startDefault.total, startMs: startDefault.start },
+    inherited: { totalMs: startInherited.total, startMs: startInherited.start },
+    ts: { totalMs: startTyped.total, startMs: startTyped.start },
+  },
+  abort: { rejectMs: abort.reject, exitMs: abort.exit },
+  targetRows: [`worker threads x${CORES}, new pool per run`, `worker threads x${CORES}, warm pool`],
+  target: TARGET.speedUp,
+};
+
+console.log(`date ${report.date}  node ${report.node}  availableParallelism ${CORES}  cpu ${report.cpu}`);
+console.log(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${report.loadAfter.toFixed(2)}`);
 console.log(`${CHUNKS} chunks of ~${CHUNK_MS} ms (chunk-stats, rounds ${rounds}), ${REPEATS} interleaved repeats; ratios are medians of per-repeat ratios`);
 console.log(`${"mode".padEnd(44)} ${"median".padStart(10)}  vs in-thread  vs 1 thread`);
-for (const [label, value] of medians) {
-  if (label.startsWith("reference")) continue;
-  const vsInThread = `${ratio('in-thread "parallel" (Promise.all)', label).toFixed(2)}x`;
-  const scale = label.includes("warm pool") ? `${ratio("worker threads x1, warm pool", label).toFixed(2)}x` : "";
-  console.log(`${label.padEnd(44)} ${ms(value).padStart(7)} ms  ${vsInThread.padStart(11)}  ${scale.padStart(10)}`);
+for (const { label, medianMs, vsInThread, vsOneThread } of modeRows) {
+  const vs = (value: number | undefined) => (value === undefined ? "" : `${value.toFixed(2)}x`);
+  console.log(`${label.padEnd(44)} ${ms(medianMs).padStart(7)} ms  ${vs(vsInThread).padStart(11)}  ${vs(vsOneThread).padStart(10)}`);
 }
-const oneProcess = medians.get("reference: 1 process") as number;
-const manyProcesses = medians.get(`reference: ${CORES} processes`) as number;
 console.log(
-  `reference: the chunks in ${CORES} OS processes finish ${ratio("reference: 1 process", `reference: ${CORES} processes`).toFixed(2)}x faster than in 1 (medians ${ms(oneProcess)} / ${ms(manyProcesses)} ms, process start-up included); far below ${CORES}x means the machine itself is contended`,
+  `reference: the chunks in ${CORES} OS processes finish ${report.reference.ratio.toFixed(2)}x faster than in 1 (medians ${ms(report.reference.oneMs)} / ${ms(report.reference.manyMs)} ms, process start-up included); far below ${CORES}x means the machine itself is contended`,
 );
 console.log(`round trip, trivial task (${trip.samples} calls): median ${ms(trip.median)} ms, p95 ${ms(trip.p95)} ms`);
 console.log(`first result from a new pool, .mjs node: ${ms(startDefault.total)} ms (start_ms ${ms(startDefault.start)}) with default execArgv; ${ms(startInherited.total)} ms (start_ms ${ms(startInherited.start)}) inheriting process.execArgv`);
 console.log(`first result from a new pool, .ts node via tsx: ${ms(startTyped.total)} ms (start_ms ${ms(startTyped.start)})`);
 console.log(`abort of a spinning node: run() rejects after ${ms(abort.reject)} ms, thread exited after ${ms(abort.exit)} ms (medians)`);
 console.log(`process.execArgv: ${JSON.stringify(process.execArgv)}`);
+if (DOC !== "none") {
+  writeFileSync(DOC, renderPage(report));
+  phase(`wrote ${DOC}`);
+}
