@@ -10,7 +10,7 @@ export default defineConfig({
   target: "node20",
   // CJS output needs import.meta.url (asset paths: the worker entry, the Python proto).
   shims: true,
-  // The worker-thread entry is plain ESM loaded by path at run time (new URL("./thread/...",
+  // The worker-thread entry is CommonJS loaded by path at run time (new URL("./thread/...",
   // import.meta.url)), not an import: copy it next to the chunks that point at it.
   async onSuccess() {
     await cp("src/runtimes/worker/thread", "dist/thread", { recursive: true, filter: (source) => !/\.d\.[cm]?ts$/.test(source) });
