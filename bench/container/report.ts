@@ -2,6 +2,7 @@
  * Turns the case processes' raw outputs into medians, ratios and verdicts (summarize), and those
  * into docs/bench/container.md (renderMarkdown). Every figure in the document comes from the run.
  */
+import { median } from "./lib.js";
 import type { MapArgs } from "./mapmode.js";
 import type { Variant } from "./overhead.js";
 
@@ -10,14 +11,8 @@ type Raw = { overhead: Record<string, any>[]; map: Record<string, any>[] };
 /** The issue's targets. */
 export const TARGETS = { isolation_time_x_clone: 3, isolation_memory_x_context: 3, map_peak_x_items_results: 2 } as const;
 
-function median(values: readonly number[]): number {
-  const list = values.filter((v) => Number.isFinite(v));
-  if (list.length === 0) return Number.NaN;
-  const sorted = [...list].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-const med = <T>(rows: readonly T[], pick: (row: T) => number) => median(rows.map(pick));
+// Rows of a case that failed carry NaN: the report's medians are of the finite ones.
+const med = <T>(rows: readonly T[], pick: (row: T) => number) => median(rows.map(pick).filter((v) => Number.isFinite(v)));
 const verdict = (ratio: number, limit: number) => (Number.isNaN(ratio) ? "n/a" : ratio <= limit ? "PASS" : "MISS");
 
 export function summarize(raw: Raw, _meta: unknown) {
