@@ -57,12 +57,7 @@ export class PeakProbe {
   }
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median } from "../stats.js";
 
 /** Parses the single JSON argument a case process is started with. */
 export function caseArgs<A>(): A {

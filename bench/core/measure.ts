@@ -84,12 +84,7 @@ export function maxRssBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median } from "../stats.js";
 
 /** What every scenario process prints, as its last stdout line. */
 export interface CaseOutput {

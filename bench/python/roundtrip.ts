@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { buildPythonContext, findPythonInterpreter, PythonRuntimeClient, startPythonRuntime } from "../../src/runtimes/python/index.js";
 import { startBareEchoServer } from "./startBareEchoServer.js";
+import { median } from "../stats.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const roundsArg = process.argv.indexOf("--rounds");
@@ -29,11 +30,6 @@ function oneKibContext(): unknown {
   return context;
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 type Call = () => Promise<unknown>;
 

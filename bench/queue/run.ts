@@ -31,6 +31,7 @@ import { createParallelExecutionNode } from "../../src/node/ParallelExecutionNod
 import type { Workflow } from "../../src/runner/index.js";
 import { createQueueConnector } from "../../src/runtimes/queue/index.js";
 import { startRedis } from "../../spec/queue/redisServer.js";
+import { median } from "../stats.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../..");
@@ -46,11 +47,6 @@ const CPU_WINDOW = 8;
 
 process.env.CONSOLE_LOG_ACTIVE = "false";
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 function spawnWorker(url: string, queue: string, concurrency: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", join(here, "worker.ts"), "--redis", url, "--queue", queue, "--nodes", nodesDir, "--concurrency", String(concurrency)], {
