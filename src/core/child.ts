@@ -35,7 +35,8 @@ export interface Child<T> {
  * Makes a child from an async function. The function receives an AbortSignal that fires when the
  * child is unsubscribed for any reason (timeout, fail-fast, global timeout, caller cancel), and
  * never after it has settled. A function declared without parameters gets no signal (none is
- * created): it cannot be stopped, only abandoned, and its late result is counted.
+ * created): it cannot be stopped, only abandoned, and its late result is counted. The
+ * {@link Attempt} comes as the second argument to a function that declares it.
  *
  * @param name - the child's name, used in errors and events.
  * @param fn - the work; honour `signal` to really stop.
@@ -51,15 +52,26 @@ export function asyncChild<T>(
   fn: (signal: AbortSignal, attempt: Attempt) => PromiseLike<T> | T,
   runtime?: string,
 ): Child<T> {
-  // `fn.length` tells runAbortable whether a signal is wanted: keep it visible through the wrapper.
-  const work = (attempt: Attempt) => (fn.length === 0 ? () => (fn as () => PromiseLike<T> | T)() : (signal: AbortSignal) => fn(signal, attempt));
   return {
     name,
     ...(runtime === undefined ? {} : { runtime }),
-    run: (attempt) => fromAbortable(work(attempt), { onLate: attempt.late }),
-    [ASYNC_WORK]: work,
+    run: (attempt) => fromAbortable(withAttempt(fn, attempt), { onLate: attempt.late }),
+    [ASYNC_WORK]: fn,
   } as Child<T>;
 }
+
+/**
+ * `fn` as {@link fromAbortable} takes it. The attempt is bound only for a function that declares
+ * it (two parameters; {@link wantsAttempt}), so the result's `length` still tells whether a
+ * signal is wanted, and a function that declares neither gets no AbortController at all.
+ * @internal
+ */
+export function withAttempt<T>(fn: AsyncWork<T>, attempt: Attempt | undefined): (signal: AbortSignal) => PromiseLike<T> | T {
+  return wantsAttempt(fn) ? (signal) => fn(signal, attempt!) : (fn as (signal: AbortSignal) => PromiseLike<T> | T);
+}
+
+/** Whether `fn` declares the attempt parameter (the pipeline builds the attempt only then). @internal */
+export const wantsAttempt = (fn: AsyncWork<unknown>): boolean => fn.length >= 2;
 
 /**
  * Marks children made by {@link asyncChild}: the pipeline starts their work directly instead of
@@ -68,5 +80,5 @@ export function asyncChild<T>(
  */
 export const ASYNC_WORK = Symbol("asyncWork");
 
-/** The direct form of an {@link asyncChild}'s work. @internal */
-export type AsyncWork<T> = (attempt: Attempt) => (signal: AbortSignal) => PromiseLike<T> | T;
+/** The function behind an {@link asyncChild}. @internal */
+export type AsyncWork<T> = (signal: AbortSignal, attempt: Attempt) => PromiseLike<T> | T;

@@ -27,14 +27,15 @@ export function fromAbortable<T>(
   fn: (signal: AbortSignal) => PromiseLike<T> | T,
   options: FromAbortableOptions = {},
 ): Observable<T> {
-  return new Observable<T>((subscriber) =>
-    runAbortable(fn, {
+  return new Observable<T>((subscriber) => {
+    const work = runAbortable(fn, {
       value: (value) => {
         subscriber.next(value);
         subscriber.complete();
       },
       error: (error) => subscriber.error(error),
-      ...(options.onLate ? { late: options.onLate } : {}),
-    }),
-  );
+      late: (outcome) => options.onLate?.(outcome),
+    });
+    return () => work.stop();
+  });
 }

@@ -26,7 +26,36 @@ interface Source<T> {
 const WAIT = Symbol("wait");
 const DONE = Symbol("done");
 
+/**
+ * An array read by index: what an array iterator does, without its `{ value, done }` object per
+ * child. Like the iterator, it sees the array's length as it is when each child is taken.
+ */
+function arraySource<T>(input: readonly Child<T>[]): Source<T> {
+  let next = 0;
+  let done = false;
+  return {
+    next() {
+      if (done || next >= input.length) {
+        done = true;
+        return DONE;
+      }
+      return input[next++]!;
+    },
+    drain(limit) {
+      const end = done ? next : Math.min(input.length, next + limit);
+      const rest = input.slice(next, end);
+      next = end;
+      done = true;
+      return rest;
+    },
+    close() {
+      done = true;
+    },
+  };
+}
+
 function iterableSource<T>(input: Iterable<Child<T>>): Source<T> {
+  if (Array.isArray(input)) return arraySource(input as readonly Child<T>[]);
   const iterator = input[Symbol.iterator]();
   let done = false;
   return {
@@ -165,11 +194,14 @@ export class ChildFeed<T> {
   private cancelYield: (() => void) | undefined;
   private stopped = false;
   private nextIndex = 0;
-  private sink: Subscriber<IndexedChild<T>> | undefined;
+  private sink: Subscriber<Child<T>> | undefined;
   private source: Source<T> | undefined;
 
-  /** Emits `{ index, child }` as slots allow; completes after the last child; errors if the input does. */
-  readonly offers: Observable<IndexedChild<T>>;
+  /**
+   * Emits the children in input order as slots allow (the n-th emission is child n: no wrapper
+   * object per child); completes after the last child; errors if the input does.
+   */
+  readonly offers: Observable<Child<T>>;
 
   constructor(
     private readonly input: ChildrenInput<T>,
@@ -177,7 +209,7 @@ export class ChildFeed<T> {
     private readonly yielding?: FeedYield,
   ) {
     this.credits = slots;
-    this.offers = new Observable<IndexedChild<T>>((subscriber) => {
+    this.offers = new Observable<Child<T>>((subscriber) => {
       this.sink = subscriber;
       const fail = (error: unknown) => subscriber.error(error);
       if (isObservable(this.input)) {
@@ -260,7 +292,8 @@ export class ChildFeed<T> {
           break;
         }
         this.credits--;
-        sink.next({ index: this.nextIndex++, child: next });
+        this.nextIndex++;
+        sink.next(next);
       }
     } catch (error) {
       sink.error(error);

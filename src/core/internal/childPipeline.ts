@@ -1,10 +1,10 @@
-import { from, Observable, type SchedulerLike, type Subscription } from "rxjs";
+import { from, Observable, type SchedulerLike, type Subscriber, type Subscription, type Unsubscribable } from "rxjs";
 import { retryDelay } from "../backoff.js";
-import { ASYNC_WORK, type AsyncWork, type Attempt, type Child } from "../child.js";
+import { ASYNC_WORK, type AsyncWork, type Attempt, type Child, wantsAttempt, withAttempt } from "../child.js";
 import { ChildTimeoutError } from "../errors.js";
 import type { RetryPolicy } from "../options.js";
-import type { DeadlineQueue } from "./deadlineQueue.js";
-import { runAbortable } from "./runAbortable.js";
+import type { Deadline, DeadlineQueue, DeadlineTarget } from "./deadlineQueue.js";
+import { type AbortableHandlers, type AbortableWork, runAbortable } from "./runAbortable.js";
 
 /** What the child pipeline tells the run about its children (each call names the child by index). */
 export interface ChildHooks<T> {
@@ -28,8 +28,6 @@ export interface ChildPolicy {
   readonly random: () => number;
 }
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
 /**
  * One child as an Observable that never emits. Each attempt subscribes to `child.run(attempt)`;
  * its first value (or its completion, giving `undefined`) is the result, and the attempt is then
@@ -43,77 +41,134 @@ type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
  * what every child of every run pays.
  */
 export function childPipeline<T>(index: number, child: Child<T>, policy: ChildPolicy, hooks: ChildHooks<T>): Observable<never> {
-  const { timeoutMs, scheduler } = policy;
-  const retries = (policy.retry?.attempts ?? 1) - 1;
-  const direct = (child as { [ASYNC_WORK]?: AsyncWork<T> })[ASYNC_WORK];
+  return new Observable<never>((subscriber) => new ChildRun(index, child, policy, hooks, subscriber).start());
+}
 
-  return new Observable<never>((subscriber) => {
-    let attemptNumber = 0;
-    // The running attempt's subscription, its deadline, and a pending retry: at most one each.
-    let running: { unsubscribe(): void } | undefined;
-    let cancelDeadline: (() => void) | undefined;
-    let pendingRetry: Subscription | undefined;
+/**
+ * The state of one subscribed child. Its callbacks are methods (it is the observer of an
+ * attempt, the handler of direct work, the target of its deadline, and the teardown of its
+ * subscription), so a child costs one object rather than a dozen closures.
+ */
+class ChildRun<T> implements AbortableHandlers<T>, DeadlineTarget {
+  private attemptNumber = 0;
+  /** Whether the current attempt has settled; stale callbacks of an ended attempt are ignored. */
+  private attemptSettled = false;
+  // The running attempt (direct work or a subscription), its deadline, a pending retry: at most one each.
+  private work: AbortableWork | undefined;
+  private subscription: Subscription | undefined;
+  private deadline: Deadline | undefined;
+  private pendingRetry: Subscription | undefined;
 
-    const startAttempt = () => {
-      pendingRetry = undefined;
-      const number = ++attemptNumber;
-      hooks.attemptStarted(index, number);
-      let settled = false;
-      const settle = (outcome: Outcome<T>) => {
-        if (settled) return;
-        settled = true;
-        cancelDeadline?.();
-        cancelDeadline = undefined;
-        const attemptSubscription = running;
-        running = undefined;
-        attemptSubscription?.unsubscribe();
-        if (outcome.ok) {
-          hooks.succeeded(index, outcome.value);
-          subscriber.complete();
-        } else if (number <= retries) {
-          const delayMs = retryDelay(policy.retry!, number, policy.random);
-          hooks.retrying(index, number, outcome.error, delayMs);
-          pendingRetry = scheduler.schedule(startAttempt, delayMs);
-        } else {
-          hooks.failed(index, outcome.error);
-          subscriber.complete();
-        }
-      };
-      if (timeoutMs !== undefined) {
-        cancelDeadline = policy.deadlines.add(timeoutMs, () => settle({ ok: false, error: new ChildTimeoutError(child.name, index, timeoutMs) }));
-      }
-      const attempt: Attempt = { index, name: child.name, number, late: (outcome) => hooks.late(index, number, outcome), reportTiming: (timing) => hooks.reportTiming(index, timing) };
-      if (direct) {
-        const stop = runAbortable(direct(attempt), {
-          value: (value) => settle({ ok: true, value }),
-          error: (error) => settle({ ok: false, error }),
-          late: attempt.late,
-        });
-        if (!settled) running = { unsubscribe: stop };
-        return;
-      }
-      let subscription: Subscription;
-      try {
-        subscription = from(child.run(attempt)).subscribe({
-          next: (value) => settle({ ok: true, value }),
-          error: (error: unknown) => settle({ ok: false, error }),
-          complete: () => settle({ ok: true, value: undefined as T }),
-        });
-      } catch (error) {
-        settle({ ok: false, error });
-        return;
-      }
-      // A child that settled while being subscribed is already done; otherwise keep it to stop it later.
-      if (settled) subscription.unsubscribe();
-      else running = subscription;
+  constructor(
+    private readonly index: number,
+    private readonly child: Child<T>,
+    private readonly policy: ChildPolicy,
+    private readonly hooks: ChildHooks<T>,
+    private readonly subscriber: Subscriber<never>,
+  ) {}
+
+  /** Starts the first attempt; returns the teardown of the child's subscription. */
+  start(): Unsubscribable {
+    this.startAttempt();
+    return this;
+  }
+
+  /** The child's subscription ends (settled, or stopped by the run). */
+  unsubscribe(): void {
+    this.deadline?.cancel();
+    this.pendingRetry?.unsubscribe();
+    this.stopAttempt();
+    this.hooks.released(this.index);
+  }
+
+  /** Observer of an attempt: its first value is the result. */
+  next(value: T): void {
+    this.settle(true, value);
+  }
+
+  /** Observer of an attempt: completing without a value gives `undefined`. */
+  complete(): void {
+    this.settle(true, undefined as T);
+  }
+
+  value(value: T): void {
+    this.settle(true, value);
+  }
+
+  error(error: unknown): void {
+    this.settle(false, error);
+  }
+
+  late(outcome: "value" | "error", attempt: number): void {
+    this.hooks.late(this.index, attempt, outcome);
+  }
+
+  onDeadline(): void {
+    this.settle(false, new ChildTimeoutError(this.child.name, this.index, this.policy.timeoutMs!));
+  }
+
+  private readonly startAttempt = (): void => {
+    const { index, child, policy, hooks } = this;
+    this.pendingRetry = undefined;
+    this.attemptSettled = false;
+    const number = ++this.attemptNumber;
+    hooks.attemptStarted(index, number);
+    if (policy.timeoutMs !== undefined) this.deadline = policy.deadlines.add(policy.timeoutMs, this);
+    const direct = (child as { [ASYNC_WORK]?: AsyncWork<T> })[ASYNC_WORK];
+    if (direct) {
+      // The attempt object (and its closures) only for a function that declares it.
+      const work = runAbortable(withAttempt(direct, wantsAttempt(direct) ? this.attempt(number) : undefined), this, number);
+      if (!this.attemptSettled) this.work = work;
+      return;
+    }
+    let subscription: Subscription;
+    try {
+      subscription = from(child.run(this.attempt(number))).subscribe(this);
+    } catch (error) {
+      this.settle(false, error);
+      return;
+    }
+    // An attempt that settled while being subscribed is already done; otherwise keep it to stop it later.
+    if (this.attemptSettled) subscription.unsubscribe();
+    else this.subscription = subscription;
+  };
+
+  private attempt(number: number): Attempt {
+    const { index, child, hooks } = this;
+    return {
+      index,
+      name: child.name,
+      number,
+      late: (outcome) => hooks.late(index, number, outcome),
+      reportTiming: (timing) => hooks.reportTiming(index, timing),
     };
+  }
 
-    startAttempt();
-    return () => {
-      cancelDeadline?.();
-      pendingRetry?.unsubscribe();
-      running?.unsubscribe();
-      hooks.released(index);
-    };
-  });
+  private stopAttempt(): void {
+    const { work, subscription } = this;
+    this.work = undefined;
+    this.subscription = undefined;
+    work?.stop();
+    subscription?.unsubscribe();
+  }
+
+  private settle(ok: boolean, outcome: unknown): void {
+    if (this.attemptSettled) return;
+    this.attemptSettled = true;
+    this.deadline?.cancel();
+    this.deadline = undefined;
+    this.stopAttempt();
+    const { index, hooks, policy, attemptNumber } = this;
+    if (ok) {
+      hooks.succeeded(index, outcome as T);
+      this.subscriber.complete();
+    } else if (attemptNumber < (policy.retry?.attempts ?? 1)) {
+      const delayMs = retryDelay(policy.retry!, attemptNumber, policy.random);
+      hooks.retrying(index, attemptNumber, outcome, delayMs);
+      this.pendingRetry = policy.scheduler.schedule(this.startAttempt, delayMs);
+    } else {
+      hooks.failed(index, outcome);
+      this.subscriber.complete();
+    }
+  }
 }

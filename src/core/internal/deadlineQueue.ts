@@ -1,9 +1,22 @@
 import type { SchedulerLike, Subscription } from "rxjs";
 
-interface Deadline {
-  readonly due: number;
-  readonly fire: () => void;
-  live: boolean;
+/** What a deadline calls when it expires. */
+export interface DeadlineTarget {
+  onDeadline(): void;
+}
+
+/** One armed deadline; `cancel()` makes it a no-op (it leaves the queue lazily). */
+export class Deadline {
+  live = true;
+
+  constructor(
+    readonly due: number,
+    readonly target: DeadlineTarget,
+  ) {}
+
+  cancel(): void {
+    this.live = false;
+  }
 }
 
 /**
@@ -24,17 +37,15 @@ export class DeadlineQueue {
   constructor(private readonly scheduler: SchedulerLike) {}
 
   /**
-   * Calls `fire` in `ms` unless the returned function is called first.
-   * @returns a function that cancels the deadline.
+   * Calls `target.onDeadline()` in `ms` unless the returned deadline is cancelled first.
+   * @returns the deadline, to cancel.
    */
-  add(ms: number, fire: () => void): () => void {
-    const deadline: Deadline = { due: this.scheduler.now() + ms, fire, live: true };
+  add(ms: number, target: DeadlineTarget): Deadline {
+    const deadline = new Deadline(this.scheduler.now() + ms, target);
     this.dropDead();
     this.queue.push(deadline);
     if (deadline.due < this.timerDue) this.arm();
-    return () => {
-      deadline.live = false;
-    };
+    return deadline;
   }
 
   /** Cancels everything (the run ended). */
@@ -78,7 +89,7 @@ export class DeadlineQueue {
       this.head++;
       if (deadline.live) {
         deadline.live = false;
-        deadline.fire();
+        deadline.target.onDeadline();
       }
     }
     this.arm();

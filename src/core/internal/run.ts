@@ -3,7 +3,8 @@ import { ChildCancelledError, ChildTimeoutError, type FailureReason, ParallelExe
 import type { ChildEvent, ParallelEvent } from "../events.js";
 import type { ExecutionOptions } from "../options.js";
 import type { RunOptions } from "../runOptions.js";
-import { ChildFeed, type ChildrenInput, IMMEDIATE_YIELD, type IndexedChild } from "./childFeed.js";
+import type { Child } from "../child.js";
+import { ChildFeed, type ChildrenInput, IMMEDIATE_YIELD } from "./childFeed.js";
 import { type ChildHooks, childPipeline, type ChildPolicy } from "./childPipeline.js";
 import { DeadlineQueue } from "./deadlineQueue.js";
 import { Ledger } from "./ledger.js";
@@ -60,8 +61,14 @@ export function startRun<T>(
     teardown.unsubscribe();
   });
 
-  const childEvent = (type: ChildEvent["type"], index: number, attempt: number, extra?: { error?: string; delay_ms?: number }) => {
-    if (perChildEvents && !finished) subscriber.next({ type, index, name: ledger.nameOf(index), attempt, ...extra, info: ledger.snapshot() });
+  const childEvent = (type: ChildEvent["type"], index: number, attempt: number, error?: string, delayMs?: number) => {
+    if (!perChildEvents || finished) return;
+    // Built field by field (no spread of an options object): two events per child at 100,000 children.
+    const event: { -readonly [K in keyof ChildEvent]: ChildEvent[K] } = { type, index, name: ledger.nameOf(index), attempt } as ChildEvent;
+    if (error !== undefined) event.error = error;
+    if (delayMs !== undefined) event.delay_ms = delayMs;
+    event.info = ledger.snapshot();
+    subscriber.next(event);
   };
 
   const budgetExceeded = (): string | undefined => {
@@ -102,7 +109,7 @@ export function startRun<T>(
     const neverStarted = feed.stop(totalHint ?? 0);
     for (const index of ledger.runningIndexes()) {
       const error = new ChildCancelledError(ledger.nameOf(index), index, cause.message, true);
-      if (ledger.cancel(index, error)) childEvent("cancelled", index, ledger.attemptsOf(index), { error: error.message });
+      if (ledger.cancel(index, error)) childEvent("cancelled", index, ledger.attemptsOf(index), error.message);
     }
     work.unsubscribe();
     for (const { index, child } of neverStarted) {
@@ -116,7 +123,7 @@ export function startRun<T>(
     const status = error instanceof ChildTimeoutError ? "timed_out" : "failed";
     if (!ledger.fail(index, error, status)) return;
     const message = messageOf(error);
-    childEvent(status, index, ledger.attemptsOf(index), { error: message });
+    childEvent(status, index, ledger.attemptsOf(index), message);
     if (options.error_handling === "fail-fast") {
       const name = ledger.nameOf(index);
       stop({
@@ -143,7 +150,7 @@ export function startRun<T>(
     },
     retrying: (index, attempt, error, delayMs) => {
       ledger.retryScheduled();
-      childEvent("retrying", index, attempt, { error: messageOf(error), delay_ms: delayMs });
+      childEvent("retrying", index, attempt, messageOf(error), delayMs);
     },
     late: (index, attempt) => {
       if (finished) return;
@@ -157,7 +164,8 @@ export function startRun<T>(
     failed: (index, error) => onFailure(index, error),
     released: () => feed.release(),
   };
-  const runChild = ({ index, child }: IndexedChild<T>) => {
+  // mergeMap's index is the feed's: the n-th child offered is child n.
+  const runChild = (child: Child<T>, index: number) => {
     ledger.register(index, child.name, child.runtime);
     return childPipeline(index, child, policy, hooks);
   };
