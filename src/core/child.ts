@@ -52,26 +52,27 @@ export function asyncChild<T>(
   fn: (signal: AbortSignal, attempt: Attempt) => PromiseLike<T> | T,
   runtime?: string,
 ): Child<T> {
+  // `fn.length` is read once here: it is a slow property, and it decides per attempt whether a
+  // signal (an AbortController) and an Attempt object are made at all.
+  const work: AsyncWork<T> = { fn, params: fn.length };
   return {
     name,
     ...(runtime === undefined ? {} : { runtime }),
-    run: (attempt) => fromAbortable(withAttempt(fn, attempt), { onLate: attempt.late }),
-    [ASYNC_WORK]: fn,
+    run: (attempt) => fromAbortable(withAttempt(work, attempt), { onLate: attempt.late }),
+    [ASYNC_WORK]: work,
   } as Child<T>;
 }
 
 /**
- * `fn` as {@link fromAbortable} takes it. The attempt is bound only for a function that declares
- * it (two parameters; {@link wantsAttempt}), so the result's `length` still tells whether a
- * signal is wanted, and a function that declares neither gets no AbortController at all.
+ * The work as {@link fromAbortable} takes it. The attempt is bound only for a function that
+ * declares it (two parameters), so the result's `length` still tells whether a signal is wanted,
+ * and a function that declares neither gets no AbortController at all.
  * @internal
  */
-export function withAttempt<T>(fn: AsyncWork<T>, attempt: Attempt | undefined): (signal: AbortSignal) => PromiseLike<T> | T {
-  return wantsAttempt(fn) ? (signal) => fn(signal, attempt!) : (fn as (signal: AbortSignal) => PromiseLike<T> | T);
+export function withAttempt<T>(work: AsyncWork<T>, attempt: Attempt | undefined): (signal: AbortSignal) => PromiseLike<T> | T {
+  const { fn } = work;
+  return work.params >= 2 ? (signal) => fn(signal, attempt!) : (fn as (signal: AbortSignal) => PromiseLike<T> | T);
 }
-
-/** Whether `fn` declares the attempt parameter (the pipeline builds the attempt only then). @internal */
-export const wantsAttempt = (fn: AsyncWork<unknown>): boolean => fn.length >= 2;
 
 /**
  * Marks children made by {@link asyncChild}: the pipeline starts their work directly instead of
@@ -80,5 +81,9 @@ export const wantsAttempt = (fn: AsyncWork<unknown>): boolean => fn.length >= 2;
  */
 export const ASYNC_WORK = Symbol("asyncWork");
 
-/** The function behind an {@link asyncChild}. @internal */
-export type AsyncWork<T> = (signal: AbortSignal, attempt: Attempt) => PromiseLike<T> | T;
+/** The function behind an {@link asyncChild}, with its declared parameter count. @internal */
+export interface AsyncWork<T> {
+  readonly fn: (signal: AbortSignal, attempt: Attempt) => PromiseLike<T> | T;
+  /** `fn.length`: 0 wants no signal, 1 a signal, 2 the attempt too. */
+  readonly params: number;
+}

@@ -1,6 +1,6 @@
 import { from, Observable, type SchedulerLike, type Subscriber, type Subscription, type Unsubscribable } from "rxjs";
 import { retryDelay } from "../backoff.js";
-import { ASYNC_WORK, type AsyncWork, type Attempt, type Child, wantsAttempt, withAttempt } from "../child.js";
+import { ASYNC_WORK, type AsyncWork, type Attempt, type Child, withAttempt } from "../child.js";
 import { ChildTimeoutError } from "../errors.js";
 import type { RetryPolicy } from "../options.js";
 import type { Deadline, DeadlineQueue, DeadlineTarget } from "./deadlineQueue.js";
@@ -8,7 +8,8 @@ import { type AbortableHandlers, type AbortableWork, runAbortable } from "./runA
 
 /** What the child pipeline tells the run about its children (each call names the child by index). */
 export interface ChildHooks<T> {
-  attemptStarted(index: number, attempt: number): void;
+  /** Returns the run clock's reading at the start (per-child deadlines are measured from it). */
+  attemptStarted(index: number, attempt: number): number;
   retrying(index: number, attempt: number, error: unknown, delayMs: number): void;
   late(index: number, attempt: number, outcome: "value" | "error"): void;
   reportTiming(index: number, timing: Readonly<Record<string, number>>): void;
@@ -112,12 +113,12 @@ class ChildRun<T> implements AbortableHandlers<T>, DeadlineTarget {
     this.pendingRetry = undefined;
     this.attemptSettled = false;
     const number = ++this.attemptNumber;
-    hooks.attemptStarted(index, number);
-    if (policy.timeoutMs !== undefined) this.deadline = policy.deadlines.add(policy.timeoutMs, this);
+    const startedAt = hooks.attemptStarted(index, number);
+    if (policy.timeoutMs !== undefined) this.deadline = policy.deadlines.add(startedAt + policy.timeoutMs, this);
     const direct = (child as { [ASYNC_WORK]?: AsyncWork<T> })[ASYNC_WORK];
     if (direct) {
       // The attempt object (and its closures) only for a function that declares it.
-      const work = runAbortable(withAttempt(direct, wantsAttempt(direct) ? this.attempt(number) : undefined), this, number);
+      const work = runAbortable(withAttempt(direct, direct.params >= 2 ? this.attempt(number) : undefined), this, number, direct.params > 0);
       if (!this.attemptSettled) this.work = work;
       return;
     }

@@ -34,14 +34,24 @@ export class DeadlineQueue {
   private timer: Subscription | undefined;
   private timerDue = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly scheduler: SchedulerLike) {}
+  /**
+   * @param scheduler - runs the timer.
+   * @param now - the run's clock, in which deadlines are given (the scheduler's own clock on
+   *   virtual time; any monotonic clock otherwise, as only differences are handed to the scheduler).
+   */
+  constructor(
+    private readonly scheduler: SchedulerLike,
+    private readonly now: () => number,
+  ) {}
 
   /**
-   * Calls `target.onDeadline()` in `ms` unless the returned deadline is cancelled first.
+   * Calls `target.onDeadline()` at `due` (a reading of the run's clock) unless the returned
+   * deadline is cancelled first. The caller passes the reading it already took when the child
+   * started: a clock read per child is a measurable share of a trivial child's cost.
    * @returns the deadline, to cancel.
    */
-  add(ms: number, target: DeadlineTarget): Deadline {
-    const deadline = new Deadline(this.scheduler.now() + ms, target);
+  add(due: number, target: DeadlineTarget): Deadline {
+    const deadline = new Deadline(due, target);
     this.dropDead();
     this.queue.push(deadline);
     if (deadline.due < this.timerDue) this.arm();
@@ -76,13 +86,13 @@ export class DeadlineQueue {
     const next = this.queue[this.head];
     if (!next) return;
     this.timerDue = next.due;
-    this.timer = this.scheduler.schedule(() => this.expire(), Math.max(0, next.due - this.scheduler.now()));
+    this.timer = this.scheduler.schedule(() => this.expire(), Math.max(0, next.due - this.now()));
   }
 
   private expire(): void {
     this.timer = undefined;
     this.timerDue = Number.POSITIVE_INFINITY;
-    const now = this.scheduler.now();
+    const now = this.now();
     while (this.head < this.queue.length) {
       const deadline = this.queue[this.head]!;
       if (deadline.live && deadline.due > now) break;

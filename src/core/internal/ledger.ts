@@ -76,6 +76,8 @@ export class Ledger<T> {
   private readonly extras = new Map<number, Extra>();
   private readonly values: (T | null)[] = [];
   private readonly origin: number;
+  /** The clock reading of the latest transition (see {@link snapshotAtTransition}). */
+  private lastReading: number;
   // Children registered so far; with a total hint the snapshot's total can be ahead of it.
   private registered = 0;
   private inputDone = false;
@@ -93,6 +95,7 @@ export class Ledger<T> {
     private readonly totalHint: number | undefined,
   ) {
     this.origin = now();
+    this.lastReading = this.origin;
     // A hint sizes the columns once; it is only a hint, so a huge one does not allocate up front.
     this.columns = new Columns(Math.min(totalHint ?? 16, 1 << 16));
     if (totalHint !== undefined) this.values.length = totalHint;
@@ -130,15 +133,20 @@ export class Ledger<T> {
     return this.names[index]!;
   }
 
-  /** An attempt starts; the first one takes a slot. */
-  attemptStarted(index: number): void {
+  /**
+   * An attempt starts; the first one takes a slot.
+   * @returns the clock reading of the start (a deadline is measured from it).
+   */
+  attemptStarted(index: number): number {
     const { status, attempts, start } = this.columns;
+    const at = this.read();
     attempts[index]!++;
-    if (status[index] !== QUEUED) return;
+    if (status[index] !== QUEUED) return at;
     status[index] = RUNNING;
-    start[index] = this.now();
+    start[index] = at;
     this.running++;
     if (this.running > this.peak) this.peak = this.running;
+    return at;
   }
 
   retryScheduled(): void {
@@ -201,7 +209,26 @@ export class Ledger<T> {
     return this.columns.attempts[index]!;
   }
 
+  /** The counters now. */
   snapshot(): ExecutionInfo {
+    return this.snapshotAt(this.read());
+  }
+
+  /**
+   * The counters as the latest transition (start, success, failure, cancellation) left them, timed
+   * at that transition's clock reading: the snapshot an event about that transition carries,
+   * without a second read of the clock.
+   */
+  snapshotAtTransition(): ExecutionInfo {
+    return this.snapshotAt(this.lastReading);
+  }
+
+  private read(): number {
+    this.lastReading = this.now();
+    return this.lastReading;
+  }
+
+  private snapshotAt(reading: number): ExecutionInfo {
     const total = this.total;
     const failed = this.errored + this.timedOut + this.cancelled;
     return {
@@ -216,7 +243,7 @@ export class Ledger<T> {
       retried: this.retried,
       late_settlements: this.late,
       concurrent_peak: this.peak,
-      duration_ms: ms(this.now() - this.origin),
+      duration_ms: ms(reading - this.origin),
     };
   }
 
@@ -268,7 +295,7 @@ export class Ledger<T> {
     if (code !== QUEUED && code !== RUNNING) return false;
     if (code === RUNNING) {
       this.running--;
-      this.columns.end[index] = this.now();
+      this.columns.end[index] = this.read();
     }
     codes[index] = CODE[status];
     if (notStartedBecause !== undefined) this.extra(index).notStartedBecause = notStartedBecause;

@@ -67,7 +67,8 @@ export function startRun<T>(
     const event: { -readonly [K in keyof ChildEvent]: ChildEvent[K] } = { type, index, name: ledger.nameOf(index), attempt } as ChildEvent;
     if (error !== undefined) event.error = error;
     if (delayMs !== undefined) event.delay_ms = delayMs;
-    event.info = ledger.snapshot();
+    // An event about a transition carries the snapshot timed at it (no second clock read).
+    event.info = type === "retrying" || type === "late" ? ledger.snapshot() : ledger.snapshotAtTransition();
     subscriber.next(event);
   };
 
@@ -138,15 +139,16 @@ export function startRun<T>(
     if (exceeded) stop({ reason: "failure_budget_exceeded", message: exceeded, cause: error });
   };
 
-  const deadlines = new DeadlineQueue(scheduler);
+  const deadlines = new DeadlineQueue(scheduler, now);
   teardown.add(() => deadlines.dispose());
   const policy: ChildPolicy = { timeoutMs: options.timeout, retry: options.retry, scheduler, deadlines, random: run.random ?? Math.random };
   // One hooks object for the whole run (the child's index comes with each call): a trivial
   // child is cheap enough that seven closures per child were a measurable share of its cost.
   const hooks: ChildHooks<T> = {
     attemptStarted: (index, attempt) => {
-      ledger.attemptStarted(index);
+      const at = ledger.attemptStarted(index);
       childEvent("started", index, attempt);
+      return at;
     },
     retrying: (index, attempt, error, delayMs) => {
       ledger.retryScheduled();
