@@ -257,6 +257,43 @@ describe("fromAbortable() without a signal parameter", () => {
   });
 });
 
+describe("asyncChild() arguments in the executor", () => {
+  it("asyncChild() gives the function only what it declares: nothing, a signal, or a signal and the attempt", async () => {
+    const created: unknown[] = [];
+    const Original = globalThis.AbortController;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        created.push(this);
+      }
+    };
+    try {
+      const seen: unknown[][] = [];
+      const children = [
+        asyncChild("none", function (this: unknown) {
+          seen[0] = [...arguments];
+          return 0;
+        }),
+        asyncChild("signal", (signal: AbortSignal) => {
+          seen[1] = [signal instanceof AbortSignal, signal.aborted];
+          return 1;
+        }),
+        asyncChild("both", (signal: AbortSignal, attempt) => {
+          seen[2] = [signal instanceof AbortSignal, attempt.index, attempt.name, attempt.number];
+          return 2;
+        }),
+      ];
+      const { results } = await executeParallel(children, { max_concurrent: 3 }, { progress: "none" }).result;
+      expect(results).toEqual([0, 1, 2]);
+      expect(seen).toEqual([[undefined], [true, false], [true, 2, "both", 1]]);
+      // One controller for each of the two children that declare a signal, and executeParallel's own.
+      expect(created).toHaveLength(3);
+    } finally {
+      globalThis.AbortController = Original;
+    }
+  });
+});
+
 describe("asyncChild().run on its own", () => {
   it("asyncChild().run(attempt) is a cold Observable of the work (what a caller outside the executor subscribes to)", async () => {
     const { lastValueFrom } = await import("rxjs");
