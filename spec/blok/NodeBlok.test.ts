@@ -128,6 +128,16 @@ describe("NodeBlok.run()", () => {
 });
 
 describe("NodeBase.process()", () => {
+  it("takes no copy of the config and builds no log line for a logger that prints nothing", async () => {
+    const lines: string[] = [];
+    const logger = Object.assign(silentLogger(lines), { enabled: false });
+    const node = asStep(new Probe(), "probe");
+    await node.process(Object.assign(testContext({ probe: { inputs: { n: "js/1" } } }), { logger }));
+    expect(node.originalConfig).toEqual({});
+    expect(lines.filter((line) => line.includes("Running node"))).toEqual([]);
+  });
+
+
   it("maps ctx.config[name] in place, keeps the unmapped copy, and stores the wrapper in ctx.response", async () => {
     const ctx = testContext({ probe: { inputs: { n: "js/ctx.request.body.n" } } }, { n: 3 });
     const node = asStep(new Probe(), "probe");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deepClone } from "../../src/blok/index.js";
+import { deepClone, deepCloneSlice } from "../../src/blok/index.js";
 
 describe("deepClone()", () => {
   it("copies nested objects and arrays independently", () => {
@@ -72,5 +72,40 @@ describe("deepClone()", () => {
     const key = Symbol("k");
     const copy = deepClone({ [key]: { v: 1 } });
     expect(copy[key]).toEqual({ v: 1 });
+  });
+
+  it("copies plain objects with their own keys only, even when Object.prototype has an enumerable one", () => {
+    const original = { a: { b: 1 } };
+    Object.defineProperty(Object.prototype, "polluted", { value: { x: 1 }, enumerable: true, configurable: true, writable: true });
+    try {
+      const copy = deepClone(original);
+      expect(Object.keys(copy)).toEqual(["a"]);
+      expect(Object.hasOwn(copy, "polluted")).toBe(false);
+      expect(copy.a).not.toBe(original.a);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+  });
+});
+
+describe("deepCloneSlice()", () => {
+  it("copies a range of primitives as a new array", () => {
+    const items = [1, 2, 3, 4, 5];
+    const batch = deepCloneSlice(items, 1, 4);
+    expect(batch).toEqual([2, 3, 4]);
+    batch[0] = 0;
+    expect(items).toEqual([1, 2, 3, 4, 5]);
+    expect(deepCloneSlice(items, 4, 10)).toEqual([5]);
+  });
+
+  it("copies the range's objects deeply, keeping references shared among them", () => {
+    const shared = { n: 1 };
+    const items = [{ a: 0 }, shared, [shared], "s"];
+    const batch = deepCloneSlice(items, 1, 4) as [typeof shared, (typeof shared)[], string];
+    expect(batch).toEqual([{ n: 1 }, [{ n: 1 }], "s"]);
+    expect(batch[0]).not.toBe(shared);
+    expect(batch[1][0]).toBe(batch[0]);
+    batch[0].n = 2;
+    expect(shared.n).toBe(1);
   });
 });

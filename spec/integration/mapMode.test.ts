@@ -98,4 +98,67 @@ describe("map mode isolation", () => {
     expect((ctx.request.body as { dataset: unknown }).dataset).toBe(dataset);
     await env.close();
   });
+
+  it("a child editing its batch of primitives changes neither the parent's items nor a retry of the same batch", async () => {
+    const { createEnvironment } = await import("../../src/environment/index.js");
+    const numbers = [1, 2, 3, 4, 5];
+    const seen: number[][] = [];
+    const env = createEnvironment({
+      nodes: {
+        "zero-then-fail": {
+          handle: (ctx: Any) => {
+            seen.push([...ctx.item]);
+            ctx.item.fill(0);
+            ctx.item.push(99);
+            if (seen.length === 1) throw new Error("first attempt fails after editing its batch");
+            return ctx.item;
+          },
+        },
+      },
+    });
+    const { response } = await env.run({
+      name: "map-primitives",
+      steps: [{ name: "fan", node: "parallel-execution", type: "module" }],
+      nodes: {
+        fan: { execution: { strategy: "sequential", retry: { attempts: 2, delay_ms: 0 } }, map: { items: "js/ctx.request.body.numbers", batch_size: 3, node: { name: "zero", node: "zero-then-fail", type: "module" } } },
+        zero: {},
+      },
+    }, { body: { numbers } });
+    expect(seen).toEqual([[1, 2, 3], [1, 2, 3], [4, 5]]);
+    expect((response.data as { results: unknown }).results).toEqual([[0, 0, 0, 99], [0, 0, 99]]);
+    expect(numbers).toEqual([1, 2, 3, 4, 5]);
+    await env.close();
+  });
+
+  it("items written into the workflow document: children edit copies, the document and a second run see the original items", async () => {
+    const { createEnvironment } = await import("../../src/environment/index.js");
+    const env = createEnvironment({
+      nodes: {
+        "double-in-place": {
+          handle: (ctx: Any) => {
+            for (const record of ctx.item) record.n *= 2;
+            return ctx.item.map((record: { n: number }) => record.n);
+          },
+        },
+      },
+    });
+    const doc = {
+      name: "map-literal",
+      steps: [{ name: "fan", node: "parallel-execution", type: "module" }],
+      nodes: {
+        fan: { inputs: { map: { items: [{ n: 1 }, { n: 2 }, { n: 3 }], batch_size: 2, node: { name: "doubler", node: "double-in-place", type: "module" } } } },
+        doubler: {},
+      },
+    };
+    const first = await env.run(doc, {});
+    const second = await env.run(doc, {});
+    for (const run of [first, second]) {
+      expect((run.response.data as { results: unknown }).results).toEqual([[2, 4], [6]]);
+      expect((run.ctx.config.fan as Any).inputs.map.items).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    }
+    expect(doc.nodes.fan.inputs.map.items).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    // Each run has its own copy of the document's items (a server runs one loaded workflow per request).
+    expect((first.ctx.config.fan as Any).inputs.map.items).not.toBe((second.ctx.config.fan as Any).inputs.map.items);
+    await env.close();
+  });
 });

@@ -207,6 +207,10 @@ describe("readContainerConfig() map mode", () => {
     const config = readContainerConfig("fan", { map: { items: [1, 2, 3], batch_size: 2, node } }, {});
     expect(config.map).toEqual({ items: [1, 2, 3], batch_size: 2, node: { ...node, type: "module" } });
     expect(readContainerConfig("fan", undefined, { map: { items: [], node } }).map?.items).toEqual([]);
+    // The caller's array itself: zod would hand back a copy (a million items copied once per run).
+    const items = [{ id: 1 }, 2, "three"];
+    expect(readContainerConfig("fan", { map: { items, node } }, {}).map?.items).toBe(items);
+    expect(readContainerConfig("fan", undefined, { map: { items, node } }).map?.items).toBe(items);
   });
 
   it("rejects items that are still an unresolved expression string", () => {

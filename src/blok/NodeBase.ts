@@ -1,7 +1,8 @@
 import type { Context, FunctionContext, ResponseContext, VarsContext } from "./Context.js";
 import { deepClone } from "./deepClone.js";
 import type { GlobalError } from "./GlobalError.js";
-import { mapValue, runJs } from "./mapper.js";
+import { loggerPrints } from "./loggerPrints.js";
+import { type FirstPassRecord, mapFirstPass, mapValue, runJs } from "./mapper.js";
 import { toGlobalError } from "./toGlobalError.js";
 
 /**
@@ -22,14 +23,28 @@ export abstract class NodeBase {
   active = true;
   stop = false;
   set_var = false;
-  /** Deep copy of the node config before mapping, for the "Running node" log line. */
+  /**
+   * Deep copy of the node config before mapping, for the "Running node" log line. Taken only when
+   * `ctx.logger` prints (its `enabled` is not `false`): for a config holding a dataset the copy,
+   * and the line's JSON, cost as much as the dataset.
+   */
   originalConfig: unknown = {};
   /**
-   * The node config as it was before the first mapping pass of the current `process` call: the
-   * template of the second pass (see `mapSecondPass`). `run` takes it and clears it, so a direct
-   * `run` (no first pass) maps a private copy of everything, as Blok does.
+   * Declares that `handle` never writes into its inputs (nor into anything reachable from them).
+   * The second mapping pass then hands it the parts of its config no pass rewrites as they are,
+   * instead of deep copies: a config holding a large literal array is not copied once more for
+   * every run of the step. They are still this run's own (the runner copies every config per
+   * run), but the node shares them with `ctx.config[name]`; a node that writes them would change
+   * that config for the rest of the run, where stock Blok would not. The default, `false`,
+   * copies as Blok does.
    */
-  firstPassTemplate: unknown = undefined;
+  inputsReadOnly = false;
+  /**
+   * What the first mapping pass of the current `process` call rewrote, for the second pass (see
+   * `mapInputs`). `run` takes it and clears it, so a direct `run` (no first pass) maps every
+   * string with `data`, as Blok does.
+   */
+  firstPass: FirstPassRecord | undefined = undefined;
 
   /**
    * Runs a non-flow step: maps `ctx.config[name]` **in place** with no `data` (Blok's first pass),
@@ -41,9 +56,8 @@ export abstract class NodeBase {
    * @throws whatever `run` throws, or the wrapper's error.
    */
   async process(ctx: Context): Promise<ResponseContext> {
-    this.originalConfig = deepClone(ctx.config[this.name]);
-    this.firstPassTemplate = this.originalConfig;
-    this.blueprintMapper(ctx.config[this.name], ctx);
+    if (loggerPrints(ctx.logger)) this.originalConfig = deepClone(ctx.config[this.name]);
+    this.firstPass = mapFirstPass(ctx.config[this.name], ctx);
     const response = await this.run(ctx);
     if (response.error) throw response.error;
     ctx.response = response;
@@ -60,8 +74,7 @@ export abstract class NodeBase {
    * @throws whatever `run` throws.
    */
   async processFlow(ctx: Context): Promise<ResponseContext> {
-    this.firstPassTemplate = deepClone(ctx.config[this.name]);
-    this.blueprintMapper(ctx.config[this.name], ctx);
+    this.firstPass = mapFirstPass(ctx.config[this.name], ctx);
     return this.run(ctx);
   }
 

@@ -1,8 +1,9 @@
 import { type Schema, Validator } from "jsonschema";
-import type { Context, NodeConfig, ResponseContext } from "./Context.js";
-import { deepClone } from "./deepClone.js";
+import type { Context, ResponseContext } from "./Context.js";
 import { InputValidationError } from "./InputValidationError.js";
-import { mapperData, mapSecondPass } from "./mapper.js";
+import { loggerPrints } from "./loggerPrints.js";
+import { mapInputs } from "./mapInputs.js";
+import { mapperData } from "./mapper.js";
 import { MissingNodeConfigError } from "./MissingNodeConfigError.js";
 import { NodeBase } from "./NodeBase.js";
 import type { INodeBlokResponse } from "./NodeBlokResponse.js";
@@ -14,14 +15,15 @@ const validator = new Validator();
  * Base class of every node, as Blok's `NodeBlok<T>`: implement `handle(ctx, inputs)`, optionally
  * set `inputSchema`, `contentType` and (for step-returning nodes) `flow` in the constructor.
  *
- * `run` does what Blok's does (blok-compat 3.5): it copies this step's node config, maps it
- * against `data = ctx.response.data || ctx.request.body` (second pass), validates
- * `inputs` (or `conditions`) against `inputSchema`, calls `handle`, then either stores
- * `result.data` in `ctx.vars[name]` (`set_var`) or returns the result with this node's
- * `contentType`. Differences from stock Blok, all fixes of its defects: only this step's config is
- * copied (not the whole map); a bare-string `inputs` is handed over mapped; a missing node config
- * fails with {@link MissingNodeConfigError}; `outputSchema` is not evaluated (Blok ignores the
- * outcome anyway); a flow node's steps come back even when its step has `set_var`.
+ * `run` does what Blok's does (blok-compat 3.5): it copies this step's `inputs` (or `conditions`),
+ * maps them against `data = ctx.response.data || ctx.request.body` (second pass), validates them
+ * against `inputSchema`, calls `handle`, then either stores `result.data` in `ctx.vars[name]`
+ * (`set_var`) or returns the result with this node's `contentType`. Differences from stock Blok,
+ * all fixes of its defects: only what `handle` receives is copied (not the whole config map), and
+ * not at all for a node that declares `inputsReadOnly`; a bare-string `inputs` is handed over
+ * mapped; a missing node config fails with {@link MissingNodeConfigError}; `outputSchema` is not
+ * evaluated (Blok ignores the outcome anyway); a flow node's steps come back even when its step
+ * has `set_var`.
  *
  * @typeParam T - the type of the mapped inputs `handle` receives.
  * @example
@@ -78,18 +80,15 @@ export abstract class NodeBlok<T = unknown> extends NodeBase {
   async run(ctx: Context): Promise<ResponseContext> {
     const started = performance.now();
     // The config's JSON can be megabytes (a dataset in it): build it only for a logger that prints.
-    if (ctx.logger && (ctx.logger as { enabled?: boolean }).enabled !== false) ctx.logger.log(`Running node: ${this.name} [${safeJson(this.originalConfig)}]`);
+    if (loggerPrints(ctx.logger)) ctx.logger.log(`Running node: ${this.name} [${safeJson(this.originalConfig)}]`);
     const ownConfig = ctx.config[this.name];
     if (ownConfig === undefined || ownConfig === null) throw new MissingNodeConfigError(this.name);
 
-    // After process()/processFlow() the second pass follows the pre-mapping template; a direct
-    // run() (no first pass happened) maps a private copy of everything, as Blok does.
-    const template = this.firstPassTemplate;
-    this.firstPassTemplate = undefined;
-    const options = (
-      template === undefined ? this.blueprintMapper(deepClone(ownConfig), ctx, mapperData(ctx)) : mapSecondPass(template, ownConfig, ctx, mapperData(ctx))
-    ) as NodeConfig;
-    const inputs = options.inputs ?? options.conditions;
+    // After process()/processFlow() the second pass keeps what the first one resolved; a direct
+    // run() (no first pass happened) maps every string with data, as Blok does.
+    const firstPass = this.firstPass;
+    this.firstPass = undefined;
+    const inputs = mapInputs(ownConfig, firstPass, ctx, mapperData(ctx), this.inputsReadOnly ? "share" : "copy");
     await this.validate(inputs, this.inputSchema);
     const result = await this.handle(ctx, inputs as T);
     ctx.logger?.log(`Executed node: ${this.name} in ${(performance.now() - started).toFixed(2)}ms`);
@@ -112,9 +111,16 @@ export abstract class NodeBlok<T = unknown> extends NodeBase {
    * @throws {@link InputValidationError} listing every violation.
    */
   async validate(value: unknown, schema: Schema): Promise<void> {
+    // An empty schema accepts everything; jsonschema would still scan it and resolve its URLs.
+    if (isEmptySchema(schema)) return;
     const { errors } = validator.validate(value, schema);
     if (errors.length > 0) throw new InputValidationError(errors.map((error) => error.stack));
   }
+}
+
+function isEmptySchema(schema: Schema): boolean {
+  for (const _key in schema) return false;
+  return true;
 }
 
 function safeJson(value: unknown): string {

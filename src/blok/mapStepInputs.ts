@@ -1,12 +1,13 @@
 import type { Context } from "./Context.js";
-import { deepClone } from "./deepClone.js";
-import { mapperData, mapSecondPass, mapValue } from "./mapper.js";
+import { mapInputs } from "./mapInputs.js";
+import { mapFirstPass, mapperData } from "./mapper.js";
 
 /**
  * The inputs the step `stepName` would receive in `handle`, mapped exactly as a Blok run maps
  * them (first pass in place on `ctx.config[stepName]`, then the second pass with `data`). Used
  * when a node runs elsewhere (a queue worker) and its inputs must be resolved here, against the
- * context only this process has.
+ * context only this process has. The inputs are a private copy, as a local run's: a backend
+ * that runs the node in this process must not hand it the parent's objects.
  *
  * @param ctx - the context the step runs in; its `config[stepName]` is mapped in place, as Blok does.
  * @param stepName - the step's name.
@@ -17,9 +18,7 @@ import { mapperData, mapSecondPass, mapValue } from "./mapper.js";
  * ```
  */
 export function mapStepInputs(ctx: Context, stepName: string): unknown {
-  const template = deepClone(ctx.config[stepName] ?? {});
   ctx.config[stepName] ??= {};
-  mapValue(ctx.config[stepName], ctx);
-  const options = mapSecondPass(template, ctx.config[stepName], ctx, mapperData(ctx)) as { inputs?: unknown; conditions?: unknown };
-  return options.inputs ?? options.conditions;
+  const firstPass = mapFirstPass(ctx.config[stepName], ctx);
+  return mapInputs(ctx.config[stepName], firstPass, ctx, mapperData(ctx), "copy");
 }

@@ -92,9 +92,6 @@ export function mapString(input: string, ctx: Context, data?: unknown): unknown 
  * returned untouched. Class instances (such as resolved child nodes inside `conditions`) are not
  * entered, so mapping never rewrites a node's own fields.
  *
- * To reproduce Blok's two passes on a node config: `mapValue(config, ctx)` in place first, then
- * `mapValue(deepClone(config), ctx, mapperData(ctx))`.
- *
  * @param value - a node config, or any part of one.
  * @param ctx - the context expressions see.
  * @param data - the `data` expressions see.
@@ -107,44 +104,36 @@ export function mapString(input: string, ctx: Context, data?: unknown): unknown 
  */
 export function mapValue(value: unknown, ctx: Context, data?: unknown): unknown {
   if (typeof value === "string") return mapString(value, ctx, data);
-  if (isContainer(value)) mapEntries(value, ctx, data);
+  if (isContainer(value)) mapEntries(value, ctx, data, undefined);
   return value;
 }
 
 /**
- * Blok's second mapping pass, driven by the config as it was before the first pass: a string the
- * first pass left unchanged (it failed, or needed `data`) is mapped again with `data`; whatever
- * the first pass resolved is kept as is. Stock Blok instead deep-copies the first pass's result and
- * maps every string inside it, so data produced by an expression (a dataset pulled in with
- * `js/ctx.vars.x`) is copied on every step and its strings are read as templates: a record whose
- * text starts with `js/` would be executed. Every outcome of blok-compat section 4.2 is the same.
+ * The slots Blok's first mapping pass rewrote, by container (the array or object, as the pass
+ * saw it) and key (an index for arrays): the second pass keeps what they hold now, and maps every
+ * other string again with `data` (see `mapInputs`).
+ */
+export type FirstPassRecord = ReadonlyMap<object, ReadonlySet<string | number>>;
+
+/**
+ * Blok's first mapping pass (blok-compat 4.2): maps `config` **in place** with no `data`, like
+ * {@link mapValue}, and records which slots it rewrote. The record replaces a deep copy of the
+ * config taken before the pass: the second pass only needs to know which strings the first one
+ * resolved.
  *
- * New arrays and objects are built along the template, so `ctx.config` keeps its first-pass result
- * untouched; values an expression produced are shared, not copied; everything else comes from the
- * template, which is already a private deep copy.
- *
- * @param template - the node config before the first pass.
- * @param firstPass - the same config after the first pass (`ctx.config[name]`).
+ * @param config - `ctx.config[name]`, mapped in place.
  * @param ctx - the context expressions see.
- * @param data - the `data` expressions see (see {@link mapperData}).
- * @returns the config `handle` gets its `inputs` from.
+ * @returns the slots the pass rewrote (empty when nothing resolved).
  * @example
  * ```ts
- * const template = deepClone(ctx.config[name]);
- * mapValue(ctx.config[name], ctx);
- * const options = mapSecondPass(template, ctx.config[name], ctx, mapperData(ctx));
+ * const firstPass = mapFirstPass(ctx.config[name], ctx);
+ * const inputs = mapInputs(ctx.config[name], firstPass, ctx, mapperData(ctx));
  * ```
  */
-export function mapSecondPass(template: unknown, firstPass: unknown, ctx: Context, data: unknown): unknown {
-  if (typeof template === "string") return firstPass === template ? mapString(template, ctx, data) : firstPass;
-  // The first pass never enters anything else, so the template's own copy is what Blok's deep copy
-  // would give (resolved child nodes under `conditions` must be clones, not the configured ones).
-  if (!isContainer(template) || !isContainer(firstPass) || Array.isArray(template) !== Array.isArray(firstPass)) return template;
-  const out: Record<string, unknown> = Array.isArray(firstPass) ? (new Array(firstPass.length) as never) : {};
-  for (const key of Object.keys(firstPass)) {
-    out[key] = Object.hasOwn(template, key) ? mapSecondPass(template[key], firstPass[key], ctx, data) : firstPass[key];
-  }
-  return out;
+export function mapFirstPass(config: unknown, ctx: Context): FirstPassRecord {
+  const record = new Map<object, Set<string | number>>();
+  if (isContainer(config)) mapEntries(config, ctx, undefined, record);
+  return record;
 }
 
 /**
@@ -158,15 +147,32 @@ export function mapperData(ctx: Context): unknown {
   return ctx.response?.data || ctx.request?.body;
 }
 
-function mapEntries(container: Record<string, unknown>, ctx: Context, data: unknown): void {
-  for (const key of Object.keys(container)) {
-    const entry = container[key];
-    if (typeof entry === "string") container[key] = mapString(entry, ctx, data);
-    else if (isContainer(entry)) mapEntries(entry, ctx, data);
+// Index loops and for-in: `Object.keys` would allocate a key array per object, and an index
+// string per element of an array (a million of them for a large literal array in a config).
+function mapEntries(container: Record<string, unknown>, ctx: Context, data: unknown, record: Map<object, Set<string | number>> | undefined): void {
+  if (Array.isArray(container)) {
+    for (let index = 0; index < container.length; index++) mapEntry(container, index, ctx, data, record);
+    return;
   }
+  for (const key in container) if (Object.hasOwn(container, key)) mapEntry(container, key, ctx, data, record);
 }
 
-function isContainer(value: unknown): value is Record<string, unknown> {
+function mapEntry(container: Record<string | number, unknown>, key: string | number, ctx: Context, data: unknown, record: Map<object, Set<string | number>> | undefined): void {
+  const entry = container[key];
+  if (typeof entry === "string") {
+    const mapped = mapString(entry, ctx, data);
+    if (mapped === entry) return;
+    container[key] = mapped;
+    if (record) {
+      let keys = record.get(container);
+      if (!keys) record.set(container, (keys = new Set()));
+      keys.add(key);
+    }
+  } else if (isContainer(entry)) mapEntries(entry, ctx, data, record);
+}
+
+/** Arrays and plain objects: what the mapper enters (class instances are left alone). */
+export function isContainer(value: unknown): value is Record<string, unknown> {
   if (Array.isArray(value)) return true;
   if (typeof value !== "object" || value === null) return false;
   const prototype = Object.getPrototypeOf(value);

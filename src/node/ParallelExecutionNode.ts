@@ -67,6 +67,9 @@ export function createParallelExecutionNode(deps: ContainerDependencies, host: B
     constructor() {
       super();
       this.contentType = "application/json";
+      // handle only reads its inputs (children get copies of their batches), so a literal item
+      // array in the workflow is not copied once more for the step (ignored by a stock Blok host).
+      this.inputsReadOnly = true;
     }
 
     async handle(ctx: Context, inputs: unknown): Promise<NodeBlokResponse> {

@@ -1,4 +1,4 @@
-import { type Context, deepClone, mapStepInputs, type NodeBase, type Step, setChildHooks } from "../blok/index.js";
+import { type Context, deepClone, deepCloneSlice, mapStepInputs, type NodeBase, type Step, setChildHooks } from "../blok/index.js";
 import { type Attempt, type Child, fromAbortable } from "../core/index.js";
 import type { ChildDescriptor, ContainerConfig } from "./containerSchema.js";
 import type { BlokHost } from "./host.js";
@@ -112,7 +112,7 @@ export async function planChildren(container: string, config: ContainerConfig, p
         stepName: node.name,
         index,
         get item() {
-          return deepClone(batchSize === undefined ? items[index] : items.slice(index * batchSize, (index + 1) * batchSize));
+          return batchSize === undefined ? deepClone(items[index]) : deepCloneSlice(items, index * batchSize, (index + 1) * batchSize);
         },
       };
       yield containerChild(container, `${node.name}[${index}]`, step, parent, context, backend);

@@ -41,7 +41,10 @@ export function readContainerConfig(stepName: string, inputs: unknown, nodeConfi
       { path: "", rule: 'needs "nodes" (a list of children) or "map" (map / batch mode), with optional "execution", under "inputs" or at the top of the node config', received: "nothing" },
     ]);
   }
-  const parsed = containerConfigSchema.safeParse(raw);
+  // zod copies every array it parses: `map.items` (a million items, say) is checked as an empty
+  // stand-in, and the caller's array is put back into the result.
+  const items = (raw as { map?: { items?: unknown } }).map?.items;
+  const parsed = containerConfigSchema.safeParse(Array.isArray(items) ? withItems(raw as { map: object }, []) : raw);
   if (!parsed.success) throw InvalidOptionsError.fromZod(parsed.error, raw, subject);
   // With the config at the top, anything under `inputs` would be silently ignored (a misplaced
   // or misspelt option): report it like an unknown key.
@@ -56,11 +59,12 @@ export function readContainerConfig(stepName: string, inputs: unknown, nodeConfi
   }
   const issues = semanticIssues(stepName, parsed.data);
   if (issues.length > 0) throw new InvalidOptionsError(subject, issues);
-  // zod hands back a copy of every array; keep the caller's `map.items` (a million items would
-  // otherwise be held twice for the whole run).
-  const items = (raw as { map?: { items?: unknown } }).map?.items;
   if (parsed.data.map && Array.isArray(items)) parsed.data.map.items = items;
   return parsed.data;
+}
+
+function withItems(raw: { map: object }, items: unknown[]): unknown {
+  return { ...raw, map: { ...raw.map, items } };
 }
 
 function isEmptyObject(value: unknown): boolean {
