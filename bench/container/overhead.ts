@@ -101,7 +101,7 @@ const node = {
   },
 };
 
-const logger = new DefaultLogger({ write: () => undefined }); // as the CLI without --logs
+const logger = new DefaultLogger({ enabled: false }); // as the CLI without --logs (src/cli/runCommand.ts)
 const env = createEnvironment({
   nodes: {
     load: { handle: (_ctx: unknown, inputs: { size: Size }) => datasets[inputs.size] },
