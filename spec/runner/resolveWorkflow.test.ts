@@ -86,4 +86,14 @@ describe("resolveWorkflow()", () => {
       }),
     ).rejects.toSatisfy((error: Error) => error.message === "Step 'never' of workflow 'unnamed' cannot be resolved: Node @acme/ghost not found" && error.cause instanceof NodeNotFoundError);
   });
+
+  it("copies every node config of a document the caller may run again, and uses those of a document parsed for this run as they are", async () => {
+    const rows = [{ v: 1 }];
+    const workflow = validateWorkflow({ steps: [probeStep("one")], nodes: { one: { inputs: { rows } } } }, "test");
+    const copied = await resolveWorkflow(workflow, { registry: registry() });
+    expect(copied.nodes.one?.inputs.rows).toEqual(rows);
+    expect(copied.nodes.one?.inputs.rows).not.toBe(rows);
+    const owned = await resolveWorkflow(workflow, { registry: registry() }, { owned: true });
+    expect(owned.nodes.one?.inputs.rows).toBe(rows);
+  });
 });

@@ -70,19 +70,26 @@ class SecondPass {
   private container(source: Record<string | number, unknown>): unknown {
     const known = this.copies.get(source);
     if (known !== undefined) return known;
-    const isArray = Array.isArray(source);
-    let out: Record<string | number, unknown> | undefined;
-    if (this.copy === "copy") {
-      out = isArray ? (new Array(source.length) as never) : {};
-      this.copies.set(source, out);
-    }
-    const put = (key: string | number) => {
+    if (Array.isArray(source)) return this.array(source);
+    let out: Record<string, unknown> | undefined;
+    if (this.copy === "copy") this.copies.set(source, (out = {}));
+    for (const key in source) {
+      if (!Object.hasOwn(source, key)) continue;
       const mapped = this.slot(source, key);
-      if (out === undefined && mapped !== source[key]) out = isArray ? (source as unknown as unknown[]).slice() as never : { ...source };
+      if (out === undefined && !Object.is(mapped, source[key])) out = { ...source };
       if (out !== undefined) out[key] = mapped;
-    };
-    if (isArray) for (let index = 0; index < (source as unknown as unknown[]).length; index++) put(index);
-    else for (const key in source) if (Object.hasOwn(source, key)) put(key);
+    }
+    return out ?? source;
+  }
+
+  private array(source: unknown[]): unknown {
+    let out: unknown[] | undefined;
+    if (this.copy === "copy") this.copies.set(source, (out = new Array<unknown>(source.length)));
+    for (let index = 0; index < source.length; index++) {
+      const mapped = this.slot(source as unknown as Record<number, unknown>, index);
+      if (out === undefined && !Object.is(mapped, source[index])) out = source.slice();
+      if (out !== undefined) out[index] = mapped;
+    }
     return out ?? source;
   }
 }

@@ -3,7 +3,7 @@ export { IfElse } from "./IfElse.js";
 export { InvalidWorkflowError } from "./InvalidWorkflowError.js";
 export { loadWorkflow } from "./loadWorkflow.js";
 export { type ResolveOptions, resolveStep, type StepResolver } from "./resolveStep.js";
-export { type ResolvedWorkflow, resolveWorkflow } from "./resolveWorkflow.js";
+export { type ResolvedWorkflow, resolveWorkflow, type ResolveWorkflowOptions } from "./resolveWorkflow.js";
 export { type RunWorkflowOptions, runWorkflow, type WorkflowRun } from "./runWorkflow.js";
 export { StepResolutionError } from "./StepResolutionError.js";
 export { UnknownNodeTypeError } from "./UnknownNodeTypeError.js";

@@ -13,6 +13,19 @@ export type ResolvedWorkflow = {
   nodes: ConfigContext;
 };
 
+/** Options of {@link resolveWorkflow} beyond where nodes come from. */
+export type ResolveWorkflowOptions = {
+  /** How messages name the workflow (its file, for instance). */
+  source?: string;
+  /**
+   * The document was made for this run alone (parsed from its file just now): its node configs
+   * are used as they are. Otherwise (a document object a caller runs again, as a server runs one
+   * loaded workflow per request) every config is deep-copied first, since the first mapping pass
+   * writes into it.
+   */
+  owned?: boolean;
+};
+
 /**
  * Resolves a validated workflow like Blok's `Configuration.init` (blok-compat 1.5): every
  * top-level step, then every node config, eagerly (all branches, whether or not they will run):
@@ -28,12 +41,13 @@ export type ResolvedWorkflow = {
  *
  * @param workflow - a workflow that passed `validateWorkflow`.
  * @param options - where nodes come from.
+ * @param settings - how to name the workflow, and whether its configs must be copied.
  * @returns the step instances and the config map.
- * @param source - how messages name the workflow (its file, for instance).
  * @throws {@link StepResolutionError} for the first step that cannot be resolved, in document
  * order, naming it and the workflow, with the resolver's error (see `resolveStep`) as `cause`.
  */
-export async function resolveWorkflow(workflow: Workflow, options: ResolveOptions, source = `workflow '${workflow.name ?? "unnamed"}'`): Promise<ResolvedWorkflow> {
+export async function resolveWorkflow(workflow: Workflow, options: ResolveOptions, settings: ResolveWorkflowOptions = {}): Promise<ResolvedWorkflow> {
+  const { source = `workflow '${workflow.name ?? "unnamed"}'`, owned = false } = settings;
   const resolveAll = async (steps: readonly unknown[]): Promise<NodeBase[]> => {
     const nodes: NodeBase[] = [];
     // Sequential so that the first failing step in document order is the one reported.
@@ -68,7 +82,8 @@ export async function resolveWorkflow(workflow: Workflow, options: ResolveOption
   const steps = await resolveAll(workflow.steps);
   const nodes: ConfigContext = {};
   // A private copy of each config: the first mapping pass writes into it, and a workflow object
-  // the caller runs again must come back unmapped (Blok re-reads its file on every request).
-  for (const [name, config] of Object.entries(workflow.nodes ?? {})) nodes[name] = await resolveConfig(deepClone(config));
+  // the caller runs again must come back unmapped (Blok re-reads its file on every request). A
+  // document parsed for this run is private already: copying it would double a dataset in it.
+  for (const [name, config] of Object.entries(workflow.nodes ?? {})) nodes[name] = await resolveConfig(owned ? config : deepClone(config));
   return { steps, nodes };
 }

@@ -50,7 +50,7 @@ export async function runWorkflow(workflowOrPath: Workflow | string, options: Ru
     registry: options.registry ?? createRegistry(),
     nodesDir: options.nodesDir,
     resolvers: options.resolvers,
-  }, fromFile ? `workflow ${workflowOrPath}` : undefined);
+  }, fromFile ? { source: `workflow ${workflowOrPath}`, owned: true } : {});
   const ctx = createContext({
     config: nodes,
     body: options.body,
