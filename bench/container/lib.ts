@@ -19,6 +19,15 @@ export function heapUsed(): number {
   return v8.getHeapStatistics().used_heap_size;
 }
 
+/**
+ * How much V8 lets the program allocate in the young generation before it scavenges (one
+ * semi-space; V8 grows it while objects survive, up to 16 MB by default on 64-bit). Garbage up to
+ * this much is normal between two scavenges; measure it right after a full GC, when it is empty.
+ */
+export function youngCapacity(): number {
+  return v8.getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_available_size ?? Number.NaN;
+}
+
 /** The kernel's RSS high-water mark of this process so far, bytes. */
 export function maxRss(): number {
   return process.resourceUsage().maxRSS * 1024;

@@ -13,7 +13,7 @@
 import { DefaultLogger } from "../../src/blok/index.js";
 import { createEnvironment } from "../../src/environment/index.js";
 import type { Workflow } from "../../src/runner/index.js";
-import { batchSum, caseArgs, collect, emit, heapUsed, type ItemShape, mapItems, maxRss, PeakProbe } from "./lib.js";
+import { batchSum, caseArgs, collect, emit, heapUsed, type ItemShape, mapItems, maxRss, PeakProbe, youngCapacity } from "./lib.js";
 
 export interface MapArgs {
   readonly kind: "run" | "base";
@@ -74,6 +74,7 @@ if (args.kind === "base") {
   const items = mapItems(args.n, args.shape);
   collect();
   const heapItems = heapUsed();
+  const young = youngCapacity();
   // A fresh document per run: the runner's first mapping pass writes its results into the document it is given.
   const makeWorkflow = (): Workflow => {
     const map = { items: args.source === "expr" ? "js/ctx.request.body.items" : items, batch_size: args.batchSize, node: { name: "batch", node: "sum", type: "module" } };
@@ -121,6 +122,7 @@ if (args.kind === "base") {
     concurrent_peak: output.execution_info.concurrent_peak,
     heap_base: heap0,
     heap_items_in_process: heapItems - heap0,
+    young_capacity: young,
     heap_peak: probe.heapPeak,
     heap_peak_growth: probe.heapPeak - heap0,
     // Held half-way through the second run, above the heap with the items built (so: excluding the items).

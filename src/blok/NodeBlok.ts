@@ -91,7 +91,7 @@ export abstract class NodeBlok<T = unknown> extends NodeBase {
     const inputs = mapInputs(ownConfig, firstPass, ctx, mapperData(ctx), this.inputsReadOnly ? "share" : "copy");
     await this.validate(inputs, this.inputSchema);
     const result = await this.handle(ctx, inputs as T);
-    ctx.logger?.log(`Executed node: ${this.name} in ${(performance.now() - started).toFixed(2)}ms`);
+    if (loggerPrints(ctx.logger)) ctx.logger.log(`Executed node: ${this.name} in ${(performance.now() - started).toFixed(2)}ms`);
 
     if (this.flow) return { success: true, data: result, error: null };
     if (typeof result !== "object" || result === null || Array.isArray(result)) {
