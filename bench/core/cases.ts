@@ -18,13 +18,25 @@ export const TRIVIAL_CONTENDERS = [
 ] as const;
 export type TrivialContender = (typeof TRIVIAL_CONTENDERS)[number];
 
-export interface TrivialArgs {
-  readonly contender: TrivialContender;
+/** Timing: every contender in one process, side by side (interleaved.ts). */
+export interface InterleavedArgs {
+  readonly contenders: readonly TrivialContender[];
   readonly n: number;
+  readonly concurrency: number;
+  /** Untimed rounds of each contender, then timed rounds of all of them. */
   readonly warmup: number;
   readonly rounds: number;
-  readonly concurrency: number;
   /** The built executor module (see build.ts). */
+  readonly core: string;
+}
+
+/** Memory and CPU profile: one contender in a process of its own (isolated.ts). */
+export interface IsolatedArgs {
+  readonly contender: TrivialContender;
+  readonly n: number;
+  readonly concurrency: number;
+  /** Untimed rounds before the probed one, so it sees the code as the timed rounds do. */
+  readonly warmup: number;
   readonly core: string;
   /** Rounds to run again under the CPU profiler (0: none). */
   readonly profile_rounds: number;

@@ -1,7 +1,6 @@
 /**
  * The tiny measuring kit shared by the scenario processes: timed rounds after a forced GC, a
- * heap probe, and the process's peak RSS. Each scenario runs in its own `node --expose-gc`
- * process, so one case's heap never leaks into another's figures.
+ * heap probe, the process's peak RSS, and the result lines the processes print.
  */
 import v8 from "node:v8";
 
@@ -31,17 +30,29 @@ export interface Timings {
 export async function measure(warmup: number, rounds: number, round: () => Promise<void>): Promise<Timings> {
   collect();
   for (let i = 0; i < warmup; i++) await round();
-  const wall: number[] = [];
-  const cpu: number[] = [];
+  const timings: Timings = { wall: [], cpu: [] };
   for (let i = 0; i < rounds; i++) {
-    const cpu0 = process.cpuUsage();
-    const start = performance.now();
-    await round();
-    wall.push(performance.now() - start);
-    const used = process.cpuUsage(cpu0);
-    cpu.push((used.user + used.system) / 1000);
+    const { wall, cpu } = await timeRound(round);
+    timings.wall.push(wall);
+    timings.cpu.push(cpu);
   }
-  return { wall, cpu };
+  return timings;
+}
+
+/** One round's wall time and CPU time, ms. */
+export interface RoundTime {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/** Runs `round` once and times it. */
+export async function timeRound(round: () => Promise<void>): Promise<RoundTime> {
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  await round();
+  const wall = performance.now() - start;
+  const used = process.cpuUsage(cpu0);
+  return { wall, cpu: (used.user + used.system) / 1000 };
 }
 
 /**
@@ -86,7 +97,7 @@ export function maxRssBytes(): number {
 
 export { median } from "../stats.js";
 
-/** What every scenario process prints, as its last stdout line. */
+/** What a sleep-scenario process prints (one contender at one concurrency). */
 export interface CaseOutput {
   readonly scenario: string;
   readonly contender: string;
@@ -95,20 +106,36 @@ export interface CaseOutput {
   readonly times_ms: number[];
   /** Timed rounds' CPU times (user + system, whole process), ms. */
   readonly cpu_ms: number[];
-  /** Peak heap above the post-setup baseline during one extra, probed round, bytes (null: not probed). */
-  readonly heap_peak_bytes: number | null;
-  /** Heap taken by the prepared input (indices or child descriptors), bytes (null: not measured). */
-  readonly input_heap_bytes: number | null;
   /** The process's RSS high-water mark, bytes. */
   readonly max_rss_bytes: number;
-  /** RSS after the imports and before the first round, bytes. */
-  readonly base_rss_bytes: number;
+  /** Scenario-specific checks and figures. */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/** What an interleaved timing process prints: every contender's time in each timed round. */
+export interface InterleavedOutput {
+  readonly params: { readonly n: number; readonly concurrency: number };
+  readonly warmup: number;
+  /** Per contender; index r of `wall` and `cpu` is timed round r, the same round for every contender. */
+  readonly timings: Readonly<Record<string, Timings>>;
+}
+
+/** What an isolated process prints: one contender's memory (and, if asked, CPU profile). */
+export interface MemoryOutput {
+  readonly contender: string;
+  readonly params: { readonly n: number; readonly concurrency: number };
+  /** Peak heap above the post-setup baseline during one extra, probed round, bytes. */
+  readonly heap_peak_bytes: number;
+  /** Heap taken by the prepared input (indices or child descriptors), bytes. */
+  readonly input_heap_bytes: number;
+  /** The process's RSS high-water mark, bytes. */
+  readonly max_rss_bytes: number;
   /** Scenario-specific checks and figures. */
   readonly extra: Readonly<Record<string, unknown>>;
 }
 
 /** Prints the result line the orchestrator reads. */
-export function report(output: CaseOutput): void {
+export function report(output: CaseOutput | InterleavedOutput | MemoryOutput): void {
   process.stdout.write(`\n@@RESULT ${JSON.stringify(output)}\n`);
 }
 

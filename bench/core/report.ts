@@ -1,8 +1,9 @@
 /**
- * Turns the raw case outputs into medians, ratios and verdicts, and renders docs/bench/core.md.
- * Every figure in the document is computed here from the run; nothing is typed in by hand.
+ * Turns the raw outputs of the scenario processes into medians, ratios and verdicts, and renders
+ * docs/bench/core.md. Every figure in the document is computed here from the run; nothing is typed
+ * in by hand.
  */
-import type { CaseOutput } from "./measure.js";
+import type { CaseOutput, InterleavedOutput, MemoryOutput } from "./measure.js";
 import { median } from "./measure.js";
 import type { ProfileSummary } from "./profile.js";
 
@@ -10,7 +11,8 @@ export interface Plan {
   readonly quick: boolean;
   readonly passes: number;
   readonly concurrency: number;
-  readonly sizes: number[];
+  /** Per size: warm-up and timed rounds of the interleaved process, untimed rounds before the memory probe. */
+  readonly trivial: { n: number; warmup: number; rounds: number; memory_warmup: number | null }[];
   readonly sleep: { children: number; sleep_ms: number; concurrencies: number[]; warmup: number; rounds: number };
   readonly scenarios: string[];
   readonly profile_size: number | null;
@@ -32,23 +34,32 @@ export interface Meta {
   readonly load: [number, number];
 }
 
-type Case = CaseOutput & { pass: number };
+/** What the processes of a run reported. */
+export interface Measurements {
+  /** One interleaved process per size and pass. */
+  readonly timing: readonly (InterleavedOutput & { pass: number })[];
+  /** One isolated process per contender and size. */
+  readonly memory: readonly MemoryOutput[];
+  readonly sleep: readonly (CaseOutput & { pass: number })[];
+}
 
 export interface TrivialRow {
   readonly contender: string;
   readonly n: number;
+  /** Timed rounds, all passes. */
   readonly rounds: number;
   readonly median_ms: number;
   readonly ns_per_child: number;
-  /** Median of each pass, ns/child: how stable the figure is across the run. */
-  readonly pass_ns_per_child: number[];
+  /** Median over rounds of (this contender's time / p-map's time in the same round). */
   readonly vs_p_map: number | null;
+  /** The same median taken pass by pass: min and max. */
+  readonly vs_p_map_range: [number, number] | null;
   /** The same from CPU time (user + system) instead of wall time. */
   readonly cpu_ns_per_child: number;
   readonly cpu_vs_p_map: number | null;
   readonly heap_peak_mb: number | null;
   readonly input_heap_mb: number | null;
-  readonly max_rss_mb: number;
+  readonly max_rss_mb: number | null;
   readonly events_per_round: number | null;
 }
 
@@ -90,44 +101,69 @@ export interface Summary {
 
 const MB = 2 ** 20;
 const round2 = (x: number) => Math.round(x * 100) / 100;
+const rangeOf = (values: number[]): [number, number] | null => (values.length ? [round2(Math.min(...values)), round2(Math.max(...values))] : null);
+const orNull = (x: number) => (Number.isNaN(x) ? null : round2(x));
 
 const verdict = (value: number | null, op: "<=" | ">=", limit: number) =>
   value === null || Number.isNaN(value) ? "n/a" : (op === "<=" ? value <= limit : value >= limit) ? "PASS" : "MISS";
 
-export function summarize(plan: Plan, cases: readonly Case[]): Summary {
-  const trivialCases = cases.filter((c) => c.scenario === "trivial");
-  const group = (contender: string, n: number) => trivialCases.filter((c) => c.contender === contender && c.params.n === n);
-  const allTimes = (list: readonly Case[]) => list.flatMap((c) => c.times_ms);
-  const allCpu = (list: readonly Case[]) => list.flatMap((c) => c.cpu_ms);
-  const passMedians = (list: readonly Case[]) => list.map((c) => median(c.times_ms));
-  const maxOf = (values: (number | null)[]) => (values.some((v) => v === null) ? null : Math.max(...(values as number[])));
+type Clock = "wall" | "cpu";
 
-  const contenders = [...new Set(trivialCases.map((c) => c.contender))];
+export function summarize(plan: Plan, m: Measurements): Summary {
+  const processesAt = (n: number) => m.timing.filter((t) => t.params.n === n);
+  const passes = [...new Set(m.timing.map((t) => t.pass))];
+  /** A contender's round times at size n, from the given processes (default: all passes). */
+  const times = (contender: string, n: number, clock: Clock, from = processesAt(n)) => from.flatMap((t) => t.timings[contender]?.[clock] ?? []);
+  /** Within each round, a's time over b's; over the given processes (default: all passes). */
+  const roundRatios = (a: string, b: string, n: number, clock: Clock, from = processesAt(n)) =>
+    from.flatMap((t) => {
+      const x = t.timings[a]?.[clock];
+      const y = t.timings[b]?.[clock];
+      return x && y ? x.map((v, r) => v / y[r]!) : [];
+    });
+  const inPass = (n: number, pass: number) => processesAt(n).filter((t) => t.pass === pass);
+
+  /** A ratio of two contenders at one size: median over all rounds, and its range pass by pass. */
+  type Measured = { value: number | null; cpu: number | null; range: [number, number] | null };
+  const ratio = (a: string, b: string, n: number): Measured => ({
+    value: orNull(median(roundRatios(a, b, n, "wall"))),
+    cpu: orNull(median(roundRatios(a, b, n, "cpu"))),
+    range: rangeOf(passes.map((p) => median(roundRatios(a, b, n, "wall", inPass(n, p)))).filter((x) => !Number.isNaN(x))),
+  });
+  /** Per-child cost at 100,000 over that at 10,000: from each size's median round (processes of different moments). */
+  const growth = (contender: string, clock: Clock, pass?: number) => {
+    const at = (n: number) => median(times(contender, n, clock, pass === undefined ? processesAt(n) : inPass(n, pass))) / n;
+    return at(100_000) / at(10_000);
+  };
+  const scale = (contender: string): Measured => ({
+    value: orNull(growth(contender, "wall")),
+    cpu: orNull(growth(contender, "cpu")),
+    range: rangeOf(passes.map((p) => growth(contender, "wall", p)).filter((x) => !Number.isNaN(x))),
+  });
+
+  const contenders = [...new Set(m.timing.flatMap((t) => Object.keys(t.timings)))];
   const trivial: TrivialRow[] = [];
-  for (const n of plan.sizes) {
-    const pMapMs = median(allTimes(group("p-map", n)));
-    const pMapCpu = median(allCpu(group("p-map", n)));
+  for (const { n } of plan.trivial) {
     for (const contender of contenders) {
-      const list = group(contender, n);
-      if (list.length === 0) continue;
-      const ms = median(allTimes(list));
-      const cpu = median(allCpu(list));
-      const heap = maxOf(list.map((c) => c.heap_peak_bytes));
-      const input = maxOf(list.map((c) => c.input_heap_bytes));
-      const events = list[0]!.extra.events_per_round;
+      const wall = times(contender, n, "wall");
+      if (wall.length === 0) continue;
+      const ms = median(wall);
+      const vs = ratio(contender, "p-map", n);
+      const mem = m.memory.find((x) => x.contender === contender && x.params.n === n);
+      const events = mem?.extra.events_per_round;
       trivial.push({
         contender,
         n,
-        rounds: allTimes(list).length,
+        rounds: wall.length,
         median_ms: round2(ms),
         ns_per_child: Math.round((ms * 1e6) / n),
-        pass_ns_per_child: passMedians(list).map((m) => Math.round((m * 1e6) / n)),
-        vs_p_map: Number.isNaN(pMapMs) ? null : round2(ms / pMapMs),
-        cpu_ns_per_child: Math.round((cpu * 1e6) / n),
-        cpu_vs_p_map: Number.isNaN(pMapCpu) ? null : round2(cpu / pMapCpu),
-        heap_peak_mb: heap === null ? null : round2(heap / MB),
-        input_heap_mb: input === null ? null : round2(input / MB),
-        max_rss_mb: round2(Math.max(...list.map((c) => c.max_rss_bytes)) / MB),
+        vs_p_map: vs.value,
+        vs_p_map_range: vs.range,
+        cpu_ns_per_child: Math.round((median(times(contender, n, "cpu")) * 1e6) / n),
+        cpu_vs_p_map: vs.cpu,
+        heap_peak_mb: mem ? round2(mem.heap_peak_bytes / MB) : null,
+        input_heap_mb: mem ? round2(mem.input_heap_bytes / MB) : null,
+        max_rss_mb: mem ? round2(mem.max_rss_bytes / MB) : null,
         events_per_round: typeof events === "number" ? events : null,
       });
     }
@@ -137,27 +173,11 @@ export function summarize(plan: Plan, cases: readonly Case[]): Summary {
   const scaling = contenders.flatMap((contender) => {
     const a = row(contender, 10_000);
     const b = row(contender, 100_000);
-    return a && b
-      ? [{ contender, ns_10k: a.ns_per_child, ns_100k: b.ns_per_child, ratio: round2(b.ns_per_child / a.ns_per_child), cpu_ratio: round2(b.cpu_ns_per_child / a.cpu_ns_per_child) }]
-      : [];
+    if (!a || !b) return [];
+    const s = scale(contender);
+    return [{ contender, ns_10k: a.ns_per_child, ns_100k: b.ns_per_child, ratio: s.value!, cpu_ratio: s.cpu! }];
   });
 
-  /** A ratio of two contenders at one size: from all rounds, plus its range pass by pass. */
-  type Measured = { value: number | null; cpu: number | null; range: [number, number] | null };
-  const ratio = (num: string, den: string, n: number): Measured => {
-    const a = group(num, n);
-    const b = group(den, n);
-    if (!a.length || !b.length) return { value: null, cpu: null, range: null };
-    const perPass = a.flatMap((c) => {
-      const d = b.find((x) => x.pass === c.pass);
-      return d ? [median(c.times_ms) / median(d.times_ms)] : [];
-    });
-    return {
-      value: round2(median(allTimes(a)) / median(allTimes(b))),
-      cpu: round2(median(allCpu(a)) / median(allCpu(b))),
-      range: [round2(Math.min(...perPass)), round2(Math.max(...perPass))],
-    };
-  };
   const target = (id: string, label: string, r: Measured, op: "<=" | ">=", limit: number): Target => ({
     id,
     label,
@@ -169,25 +189,15 @@ export function summarize(plan: Plan, cases: readonly Case[]): Summary {
     cpu_verdict: verdict(r.cpu, op, limit),
     pass_range: r.range,
   });
-  const scale = (contender: string): Measured => {
-    const s = scaling.find((x) => x.contender === contender);
-    const a = group(contender, 100_000);
-    const b = group(contender, 10_000);
-    const perPass = a.flatMap((c) => {
-      const d = b.find((x) => x.pass === c.pass);
-      return d ? [median(c.times_ms) / 100_000 / (median(d.times_ms) / 10_000)] : [];
-    });
-    return { value: s ? s.ratio : null, cpu: s ? s.cpu_ratio : null, range: perPass.length ? ([round2(Math.min(...perPass)), round2(Math.max(...perPass))] as [number, number]) : null };
-  };
 
-  const sleepCases = cases.filter((c) => c.scenario === "sleep");
-  const sleepMs = (contender: string, c: number) => median(allTimes(sleepCases.filter((x) => x.contender === contender && x.params.concurrency === c)));
+  const allTimes = (list: readonly CaseOutput[]) => list.flatMap((c) => c.times_ms);
+  const sleepMs = (contender: string, c: number) => median(allTimes(m.sleep.filter((x) => x.contender === contender && x.params.concurrency === c)));
   const sleep: SleepRow[] = [];
-  if (sleepCases.length) {
+  if (m.sleep.length) {
     const base = sleepMs("executor", 1);
     const pBase = sleepMs("p-map", 1);
     for (const c of plan.sleep.concurrencies) {
-      const mine = sleepCases.filter((x) => x.contender === "executor" && x.params.concurrency === c);
+      const mine = m.sleep.filter((x) => x.contender === "executor" && x.params.concurrency === c);
       if (!mine.length) continue;
       const ms = sleepMs("executor", c);
       const pMs = sleepMs("p-map", c);
@@ -201,8 +211,8 @@ export function summarize(plan: Plan, cases: readonly Case[]): Summary {
         verdict: base / ms >= goal ? "PASS" : "MISS",
         peaks: [...new Set(peaks)],
         peak_ok: peaks.length > 0 && peaks.every((p) => p === c),
-        p_map_ms: Number.isNaN(pMs) ? null : round2(pMs),
-        p_map_speedup: Number.isNaN(pMs) ? null : round2(pBase / pMs),
+        p_map_ms: orNull(pMs),
+        p_map_speedup: orNull(pBase / pMs),
         max_rss_mb: round2(Math.max(...mine.map((x) => x.max_rss_bytes)) / MB),
       });
     }
@@ -232,9 +242,7 @@ export function summarize(plan: Plan, cases: readonly Case[]): Summary {
     })),
   ];
 
-  const profiles = trivialCases.flatMap((c) =>
-    c.extra.profile ? [{ contender: c.contender, n: c.params.n!, profile: c.extra.profile as ProfileSummary }] : [],
-  );
+  const profiles = m.memory.flatMap((c) => (c.extra.profile ? [{ contender: c.contender, n: c.params.n, profile: c.extra.profile as ProfileSummary }] : []));
   return { trivial, scaling, sleep, targets, profiles };
 }
 
@@ -267,12 +275,16 @@ export function renderMarkdown(meta: Meta, plan: Plan, s: Summary): string {
     "",
     "## Method",
     "",
-    `- Each case (one contender at one size or concurrency) runs in a fresh \`node --expose-gc\` process. The set of cases is run ${plan.passes} time(s), interleaved, so a slow phase of the shared machine hits every contender; medians are over all timed rounds of all passes, and the ratios' ranges are the same ratio taken pass by pass.`,
-    "- Rounds run back to back after warm-up, with no forced GC in between: a full GC makes V8 drop optimized code that embeds weak references (rxjs Subscriber methods, Node's AbortController/EventTarget), so a GC before each round would measure warm-up every time.",
+    `- Time, trivial children: for each size, one \`node --expose-gc\` process holds every contender, each in a worker thread of its own, and runs them one at a time. After some warm-up rounds of each, every timed round runs each contender once, back to back, in a fresh random order (${plan.trivial.map((t) => `${int(t.n)} children: ${t.warmup} warm-up + ${t.rounds} timed rounds`).join("; ")}). A ratio to p-map is taken within each round (the contender's time over p-map's time in that same round) and the figure is its median over rounds: a slow phase of the shared machine that outlasts a round slows both sides of the ratio. This process is run ${plan.passes} time(s); figures pool the rounds of all passes, and \"range over passes\" is the lowest and highest median of a single pass.`,
+    "- Why side by side: this benchmark used to run each contender in a process of its own, at different moments, and take the ratio of their medians; another process's load then hit one side of a ratio and not the other, and the executor / p-map ratio at 10,000 children ranged from 1.81 to 4.02 over the three passes of its last such run. A single round's ratio is still noisy (a p-map round at 10,000 children lasts about 10 ms, a few scheduler slices), hence dozens of rounds and their median.",
+    "- Why a worker thread (a V8 isolate) per contender, not all in one isolate: in one isolate, a contender's garbage is collected during whichever contender allocates next, and contenders that share library code (rxjs in the executor and in the bare pipeline, p-map in its floors) share its inline caches, so each would be measured with part of the others' cost. An isolate per contender keeps its own heap and JIT state, as a process of its own did; the main thread and the idle workers use no CPU while one contender runs. (A one-off check at 10,000 children, three alternating pairs of processes on a loaded machine, pointed the same way but within the noise: executor / p-map 1.53–1.79 in one shared isolate, 1.66–1.97 with an isolate each, p-map itself slower in the shared isolate in two pairs of three.)",
+    "- The per-child cost at 100,000 over that at 10,000 children compares the median rounds of the two sizes' processes, which ran at different moments: load that differs between them does show there, so the CPU-time figure next to it is the cross-check.",
+    `- Memory, and the executor's CPU profile: one fresh process per contender and size (one pass), since a heap peak and an RSS high-water mark are figures of a whole isolate and process. After a few untimed rounds (${plan.trivial.flatMap((t) => (t.memory_warmup === null ? [] : [`${t.memory_warmup} at ${int(t.n)}`])).join(", ")})${plan.profile_size === null ? "" : ` (and, for the executor at ${int(plan.profile_size)} children, rounds under the CPU profiler)`}, the heap peak is V8's used heap sampled about 100 times from inside \`work\` during one more round (plus once at the end, while the result is alive), above the heap after the input was built; max RSS is that process's high-water mark (Node itself included).`,
+    "- Rounds run back to back after warm-up, with one full GC before the first and none in between: a full GC makes V8 drop optimized code that embeds weak references (rxjs Subscriber methods, Node's AbortController/EventTarget), so a GC before each round would measure warm-up every time.",
+    `- Sleeping children: one fresh process per contender and concurrency, run in each of the ${plan.passes} pass(es); speed-ups are from medians over all rounds.`,
     "- Every trivial-children contender runs the same `work(i)`: an async function that awaits one resolved promise and returns `i`. Inputs (an index array; for the executor, `asyncChild` descriptors) are built before the clock starts. Concurrency is 16, except raw `Promise.all`, which has no limit.",
     "- The executor is built from source with tsup, as shipped, and imported from the bundle: importing `src/` through tsx would add esbuild `keepNames` wrappers (an `Object.defineProperty` per closure created) that the shipped code does not have.",
-    "- Memory: heap peak is V8's used heap sampled about 100 times from inside `work` during one extra untimed round (plus once at the end, while the result is alive), above the heap after the input was built; max RSS is the process's high-water mark (Node itself included).",
-    "- CPU time (user + system of the whole process, V8's GC threads included) is recorded next to wall time: other load on a shared machine inflates wall time far more than CPU time, so the CPU-time ratios are the cross-check. The verdict column uses wall time, as the targets are stated; the CPU-time verdict is shown next to it.",
+    "- CPU time (user + system of the whole process, V8's GC threads included) is recorded next to wall time and its ratios taken the same way: other load on a shared machine inflates wall time far more than CPU time, so the CPU-time ratios are the cross-check. The verdict column uses wall time, as the targets are stated; the CPU-time verdict is shown next to it.",
     "- `p-map+AbortController` and `p-map+AbortController+setTimeout` are floors, not competitors: p-map doing the least the executor's contract needs per child (a fresh AbortSignal; with `timeout`, a timer armed and cleared).",
     "",
     "## Targets",
@@ -293,19 +305,19 @@ export function renderMarkdown(meta: Meta, plan: Plan, s: Summary): string {
     "## 1. Trivial async children, concurrency 16",
     "",
   );
-  for (const n of plan.sizes) {
+  for (const { n } of plan.trivial) {
     const rows = s.trivial.filter((r) => r.n === n);
     if (!rows.length) continue;
     out.push(
       `### ${int(n)} children`,
       "",
       table(
-        ["contender", "ns/child (median)", "× p-map", "per pass, ns/child", "CPU ns/child", "CPU × p-map", "rounds", "heap peak MiB", "input heap MiB", "max RSS MiB", "events/run"],
+        ["contender", "ns/child (median)", "× p-map (median of rounds)", "× p-map, range over passes", "CPU ns/child", "CPU × p-map", "rounds", "heap peak MiB", "input heap MiB", "max RSS MiB", "events/run"],
         rows.map((r) => [
           `\`${r.contender}\``,
           int(r.ns_per_child),
           fmt(r.vs_p_map),
-          r.pass_ns_per_child.map(int).join(", "),
+          r.vs_p_map_range ? `${fmt(r.vs_p_map_range[0])} – ${fmt(r.vs_p_map_range[1])}` : "–",
           int(r.cpu_ns_per_child),
           fmt(r.cpu_vs_p_map),
           r.rounds,
@@ -397,7 +409,7 @@ function reading(meta: Meta, s: Summary, at: (contender: string, n: number) => T
   const busiest = Math.max(...meta.load);
   if (busiest > meta.cores) {
     lines.push(
-      `- The machine was busy: load average up to ${fmt(busiest)} on ${meta.cores} cores during the run, so other processes took CPU from the measured ones and wall times carry that noise. The CPU-time columns are the steadier reading; the breakdown below uses them.`,
+      `- The machine was busy: load average up to ${fmt(busiest)} on ${meta.cores} cores during the run, so other processes took CPU from the measured ones. The ratios to p-map are taken within rounds, so that load falls on both sides of each; absolute ns/child figures carry it, and the CPU-time columns are the steadier reading of them (the breakdown below uses them).`,
     );
   }
   if (p && ac && act) {

@@ -6,12 +6,13 @@
  *
  * Other flags: --core=<entry.ts> (measure a patched copy of src/core), --json=<file>,
  * --doc=<file|none>, --passes=<n>, --sizes=<n,n,...>, --scenarios=trivial,sleep.
- * Run it with nothing else busy on the machine.
  *
- * Every case (one contender, one size or concurrency) runs in a fresh `node --expose-gc` process
- * (the scenario scripts and the executor are built first, see build.ts).
- * The whole set of cases is repeated `passes` times, interleaved, so slow phases of a shared
- * machine hit every contender alike; medians are taken over all timed rounds of all passes.
+ * Time of the trivial-children contenders: for each size, one `node --expose-gc` process runs
+ * every contender side by side, interleaved round by round (interleaved.ts); ratios are taken
+ * within each round. Memory, and the executor's CPU profile: one fresh process per contender and
+ * size (isolated.ts), once. Sleeping children: one fresh process per contender and concurrency
+ * (sleep.ts). The timing and sleep processes are repeated `passes` times; the spread over passes
+ * is reported next to each target. The scripts and the executor are built first, see build.ts.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,9 +20,10 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildBench, repoRoot } from "./build.js";
-import type { CaseOutput } from "./measure.js";
+import type { CaseOutput, InterleavedOutput, MemoryOutput } from "./measure.js";
+import { median } from "./measure.js";
 import { type Meta, type Plan, renderMarkdown, summarize } from "./report.js";
-import { SLEEP_CONTENDERS, type SleepArgs, TRIVIAL_CONTENDERS, type TrivialArgs } from "./cases.js";
+import { type InterleavedArgs, type IsolatedArgs, SLEEP_CONTENDERS, type SleepArgs, TRIVIAL_CONTENDERS } from "./cases.js";
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,27 +40,33 @@ const { values: flags } = parseArgs({
 const quick = flags.quick!;
 
 /**
- * Rounds per process scale with size so each process warms up on tens of thousands of children;
- * with 3 passes every case gets at least 9 timed rounds (warm-up excluded).
+ * Rounds per size. Timing: each timed round runs all nine contenders, so a round at 100,000
+ * children takes a few seconds; warm-up rounds put every contender through tens of thousands of
+ * children before the clock starts. A single round's ratio is noisy on a shared machine (a p-map
+ * round at 10,000 children lasts about 10 ms, a few scheduler slices), so the median wants dozens. Memory: a few rounds before the probed one (null: no memory
+ * processes; --quick runs them at its small size only, to stay a smoke run).
  */
 const roundsFor = (n: number) =>
-  quick ? (n >= 10_000 ? { warmup: 1, rounds: 3 } : { warmup: 5, rounds: 5 }) : n >= 100_000 ? { warmup: 1, rounds: 3 } : n >= 10_000 ? { warmup: 4, rounds: 6 } : { warmup: 30, rounds: 15 };
+  quick
+    ? n >= 10_000 ? { warmup: 2, rounds: 5, memory_warmup: null } : { warmup: 10, rounds: 10, memory_warmup: 5 }
+    : n >= 100_000 ? { warmup: 2, rounds: 9, memory_warmup: 1 } : n >= 10_000 ? { warmup: 5, rounds: 40, memory_warmup: 3 } : { warmup: 30, rounds: 60, memory_warmup: 10 };
 
+const sizes = (flags.sizes ?? (quick ? "1000,10000" : "1000,10000,100000")).split(",").map(Number);
 const plan: Plan = {
   quick,
   passes: Number(flags.passes ?? (quick ? 1 : 3)),
   concurrency: 16,
-  sizes: (flags.sizes ?? (quick ? "1000,10000" : "1000,10000,100000")).split(",").map(Number),
+  trivial: sizes.map((n) => ({ n, ...roundsFor(n) })),
   sleep: { children: 20, sleep_ms: 50, concurrencies: [1, 2, 5, 10, 20], warmup: quick ? 0 : 1, rounds: quick ? 1 : 5 },
   scenarios: (flags.scenarios ?? "trivial,sleep").split(","),
-  // In the last pass, these contenders at this size run some extra rounds under the CPU profiler.
+  // In its memory process, each of these contenders at this size runs some rounds under the CPU profiler.
   profile_size: quick ? null : 10_000,
 };
 const PROFILED: readonly string[] = ["executor", "executor+timeout+events"];
 const PROFILE_ROUNDS = 20;
 
-/** Runs one case in a fresh process and returns what it reported. */
-function runCase(file: string, args: object): Promise<CaseOutput> {
+/** Runs one scenario script in a fresh process and returns what it reported. */
+function runCase<T>(file: string, args: object): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--expose-gc", file, JSON.stringify(args)], {
       cwd: repoRoot,
@@ -71,7 +79,7 @@ function runCase(file: string, args: object): Promise<CaseOutput> {
     child.on("close", (code) => {
       const line = out.split("\n").find((l) => l.startsWith("@@RESULT "));
       if (code !== 0 || !line) reject(new Error(`${path.basename(file)} ${JSON.stringify(args)} exited with ${code}\n${err}`));
-      else resolve(JSON.parse(line.slice("@@RESULT ".length)) as CaseOutput);
+      else resolve(JSON.parse(line.slice("@@RESULT ".length)) as T);
     });
   });
 }
@@ -83,18 +91,16 @@ const built = await buildBench(flags.core);
 const { core } = built;
 console.log(`${elapsed()} built ${path.relative(repoRoot, core)} from ${flags.core ?? "src/core/index.ts"}`);
 
-const cases: (CaseOutput & { pass: number })[] = [];
+const timing: (InterleavedOutput & { pass: number })[] = [];
+const sleep: (CaseOutput & { pass: number })[] = [];
 for (let pass = 1; pass <= plan.passes; pass++) {
   if (plan.scenarios.includes("trivial")) {
-    for (const n of plan.sizes) {
-      for (const contender of TRIVIAL_CONTENDERS) {
-        const profiled = pass === plan.passes && n === plan.profile_size && PROFILED.includes(contender);
-        const args: TrivialArgs = { contender, n, concurrency: plan.concurrency, core, ...roundsFor(n), profile_rounds: profiled ? PROFILE_ROUNDS : 0 };
-        const out = await runCase(built.trivial, args);
-        cases.push({ ...out, pass });
-        const ms = [...out.times_ms].sort((a, b) => a - b)[out.times_ms.length >> 1]!;
-        console.log(`${elapsed()} pass ${pass} trivial n=${n} ${contender.padEnd(26)} ${((ms * 1e6) / n).toFixed(0).padStart(7)} ns/child`);
-      }
+    for (const { n, warmup, rounds } of plan.trivial) {
+      const args: InterleavedArgs = { contenders: TRIVIAL_CONTENDERS, n, concurrency: plan.concurrency, warmup, rounds, core };
+      const out = await runCase<InterleavedOutput>(built.interleaved, args);
+      timing.push({ ...out, pass });
+      const ns = (contender: string) => ((median(out.timings[contender]!.wall) * 1e6) / n).toFixed(0);
+      console.log(`${elapsed()} pass ${pass} trivial n=${n} ns/child: ${TRIVIAL_CONTENDERS.map((c) => `${c} ${ns(c)}`).join(", ")}`);
     }
   }
   if (plan.scenarios.includes("sleep")) {
@@ -103,11 +109,25 @@ for (let pass = 1; pass <= plan.passes; pass++) {
       for (const contender of quick ? (["executor"] as const) : SLEEP_CONTENDERS) {
         const { children, sleep_ms, warmup, rounds } = plan.sleep;
         const args: SleepArgs = { contender, children, sleep_ms, concurrency, warmup, rounds, core };
-        const out = await runCase(built.sleep, args);
-        cases.push({ ...out, pass });
-        const ms = [...out.times_ms].sort((a, b) => a - b)[out.times_ms.length >> 1]!;
-        console.log(`${elapsed()} pass ${pass} sleep c=${String(concurrency).padEnd(3)} ${contender.padEnd(26)} ${ms.toFixed(1).padStart(7)} ms`);
+        const out = await runCase<CaseOutput>(built.sleep, args);
+        sleep.push({ ...out, pass });
+        console.log(`${elapsed()} pass ${pass} sleep c=${String(concurrency).padEnd(3)} ${contender.padEnd(26)} ${median(out.times_ms).toFixed(1).padStart(7)} ms`);
       }
+    }
+  }
+}
+
+// Memory is a figure of a whole isolate and process, and hardly moves from run to run: one pass.
+const memory: MemoryOutput[] = [];
+if (plan.scenarios.includes("trivial")) {
+  for (const { n, memory_warmup } of plan.trivial) {
+    if (memory_warmup === null) continue;
+    for (const contender of TRIVIAL_CONTENDERS) {
+      const profiled = n === plan.profile_size && PROFILED.includes(contender);
+      const args: IsolatedArgs = { contender, n, concurrency: plan.concurrency, warmup: memory_warmup, core, profile_rounds: profiled ? PROFILE_ROUNDS : 0 };
+      const out = await runCase<MemoryOutput>(built.isolated, args);
+      memory.push(out);
+      console.log(`${elapsed()} memory n=${n} ${contender.padEnd(32)} heap peak ${(out.heap_peak_bytes / 2 ** 20).toFixed(1).padStart(6)} MiB${profiled ? " (profiled)" : ""}`);
     }
   }
 }
@@ -127,12 +147,12 @@ const meta: Meta = {
   duration_s: Math.round((performance.now() - started) / 1000),
   load: [loadAtStart, os.loadavg()[0]!],
 };
-const summary = summarize(plan, cases);
+const summary = summarize(plan, { timing, memory, sleep });
 
 // A smoke run's figures are not worth keeping: they go to the temp directory unless --json says otherwise.
 const jsonPath = path.resolve(repoRoot, flags.json ?? (quick ? path.join(os.tmpdir(), "blok-bench-core-quick.json") : "bench/core/results/latest.json"));
 mkdirSync(path.dirname(jsonPath), { recursive: true });
-writeFileSync(jsonPath, `${JSON.stringify({ meta, plan, summary, cases }, null, 2)}\n`);
+writeFileSync(jsonPath, `${JSON.stringify({ meta, plan, summary, timing, memory, sleep }, null, 2)}\n`);
 const markdown = renderMarkdown(meta, plan, summary);
 const docFlag = flags.doc ?? (quick ? "none" : "docs/bench/core.md");
 if (docFlag !== "none") {

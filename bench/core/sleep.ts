@@ -44,7 +44,6 @@ const rounds: Record<SleepContender, () => Promise<void>> = {
   },
 };
 
-const baseRss = process.memoryUsage().rss;
 const timings = await measure(args.warmup, args.rounds, rounds[args.contender]);
 
 report({
@@ -53,9 +52,6 @@ report({
   params: { children: args.children, sleep_ms: args.sleep_ms, concurrency: args.concurrency },
   times_ms: timings.wall,
   cpu_ms: timings.cpu,
-  heap_peak_bytes: null,
-  input_heap_bytes: null,
   max_rss_bytes: maxRssBytes(),
-  base_rss_bytes: baseRss,
   extra: args.contender === "executor" ? { concurrent_peaks: peaks } : {},
 });
