@@ -321,9 +321,11 @@ export class Ledger<T> {
       start_ms: Number.isNaN(started) ? null : ms(started - this.origin),
       duration_ms: Number.isNaN(started) || Number.isNaN(ended) ? null : ms(ended - started),
     };
-    const runtime = this.runtimes[index];
+    // Bounds and size checks first: reading past an array's end, or a Map, for every child of a
+    // run where no child has a runtime label or an error is a measurable share of finalInfo.
+    const runtime = index < this.runtimes.length ? this.runtimes[index] : undefined;
     if (runtime !== undefined) record.runtime = runtime;
-    const extra = this.extras.get(index);
+    const extra = this.extras.size === 0 ? undefined : this.extras.get(index);
     if (extra?.timing !== undefined) record.timing = extra.timing;
     const error = messageFor(name, extra);
     if (error !== undefined) record.error = error;
