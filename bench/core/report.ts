@@ -414,12 +414,12 @@ function reading(meta: Meta, s: Summary, at: (contender: string, n: number) => T
   }
   if (p && ac && act) {
     lines.push(
-      `- What the contract costs by itself: a fresh AbortSignal per child (Node creates it on the first \`.signal\` read) costs p-map ${cost(ac, p)} (${x(ac, p)} p-map), and also arming and clearing a timer ${cost(act, p)} (${x(act, p)} p-map). An executor that creates both for every child starts from that floor.`,
+      `- What the contract costs by itself: a fresh AbortSignal per child (Node creates it on the first \`.signal\` read) costs p-map ${cost(ac, p)} (${x(ac, p)} p-map), and also arming and clearing a timer ${cost(act, p)} (${x(act, p)} p-map). The executor creates neither for these children: a function declared without parameters gets no AbortSignal, and per-child timeouts share one timer per run (a deadline queue).`,
     );
   }
   if (p && ex && ac) {
     lines.push(
-      `- Without options the executor costs ${int(ex.cpu_ns_per_child)} CPU ns/child, ${x(ex, p)} p-map and ${cost(ex, ac)} above the AbortSignal floor: its own per-child machinery (the Child bridged through fromAbortable, a per-child rxjs pipeline inside mergeMap, a hooks object of closures, a ledger entry, and the per-child records of the final execution_info).`,
+      `- Without options the executor costs ${int(ex.cpu_ns_per_child)} CPU ns/child, ${x(ex, p)} p-map: the inner subscription \`mergeMap\` makes per child, one ChildRun object (observer, handler, deadline target and teardown in one) and its started work, two clock readings, the ledger's typed-array columns, and the per-child records of the final execution_info.`,
     );
   }
   for (const { contender, n: size, profile } of s.profiles) {
@@ -429,7 +429,7 @@ function reading(meta: Meta, s: Summary, at: (contender: string, n: number) => T
       `- CPU profile of \`${contender}\` at ${int(size)} children, self time: ${shares.join(", ")}${top ? `; the hottest function is \`${top.fn}\` (${pct(top.share)})` : ""}.`,
     );
   }
-  if (ex && ext) lines.push(`- \`timeout\` adds ${cost(ext, ex)} (an rxjs \`timeout\` operator on the scheduler: a timer armed and cleared per attempt).`);
+  if (ex && ext) lines.push(`- \`timeout\` adds ${cost(ext, ex)} (a deadline per attempt in the run's one deadline queue; no timer per child).`);
   if (ext && exe) {
     lines.push(
       `- Progress events add ${cost(exe, ext)}${exe.events_per_round === null ? "" : ` (${int(exe.events_per_round)} events per run, each with a fresh snapshot)`}.${exs ? ` Sampled progress (every 100 ms) instead: ${cost(exs, ext)} over no progress.` : ""}`,
@@ -447,7 +447,7 @@ function reading(meta: Meta, s: Summary, at: (contender: string, n: number) => T
   const heapP = at("p-map", 100_000);
   if (heapEx && heapP && heapEx.heap_peak_mb !== null && heapP.heap_peak_mb !== null) {
     lines.push(
-      `- Memory at 100k: the executor's heap peak is ${fmt(heapEx.heap_peak_mb, 1)} MiB over its input (${fmt(heapEx.input_heap_mb, 1)} MiB of child descriptors), p-map's ${fmt(heapP.heap_peak_mb, 1)} MiB: the executor keeps a ledger entry per child and, at the end, a record per child in \`execution_info.children\`.`,
+      `- Memory at 100k: the executor's heap peak is ${fmt(heapEx.heap_peak_mb, 1)} MiB over its input (${fmt(heapEx.input_heap_mb, 1)} MiB of child descriptors), p-map's ${fmt(heapP.heap_peak_mb, 1)} MiB: the executor keeps about 21 bytes per child in the ledger's columns (status, attempts, start and end) plus the name, and at the end a record per child in \`execution_info.children\`.`,
     );
   }
   const badSleep = s.sleep.filter((r) => r.verdict === "MISS" || !r.peak_ok);
