@@ -230,17 +230,26 @@ describe("asyncChild()", () => {
   });
 });
 
+/** Runs `body` while every AbortController created is recorded in `created`. */
+async function countingAbortControllers(body: (created: unknown[]) => Promise<void>): Promise<void> {
+  const created: unknown[] = [];
+  const Original = globalThis.AbortController;
+  globalThis.AbortController = class extends Original {
+    constructor() {
+      super();
+      created.push(this);
+    }
+  };
+  try {
+    await body(created);
+  } finally {
+    globalThis.AbortController = Original;
+  }
+}
+
 describe("fromAbortable() without a signal parameter", () => {
   it("fromAbortable() creates no AbortController for a function that declares no parameter, and still reports a late result", async () => {
-    const created: unknown[] = [];
-    const Original = globalThis.AbortController;
-    globalThis.AbortController = class extends Original {
-      constructor() {
-        super();
-        created.push(this);
-      }
-    };
-    try {
+    await countingAbortControllers(async (created) => {
       const late: string[] = [];
       let resolve!: (v: number) => void;
       const sub = fromAbortable(() => new Promise<number>((r) => (resolve = r)), { onLate: (o) => late.push(o) }).subscribe();
@@ -251,23 +260,13 @@ describe("fromAbortable() without a signal parameter", () => {
       expect(late).toEqual(["value"]);
       fromAbortable((signal: AbortSignal) => Promise.resolve(signal.aborted)).subscribe();
       expect(created).toHaveLength(1);
-    } finally {
-      globalThis.AbortController = Original;
-    }
+    });
   });
 });
 
 describe("asyncChild() arguments in the executor", () => {
   it("asyncChild() gives the function only what it declares: nothing, a signal, or a signal and the attempt", async () => {
-    const created: unknown[] = [];
-    const Original = globalThis.AbortController;
-    globalThis.AbortController = class extends Original {
-      constructor() {
-        super();
-        created.push(this);
-      }
-    };
-    try {
+    await countingAbortControllers(async (created) => {
       const seen: unknown[][] = [];
       const children = [
         asyncChild("none", function (this: unknown) {
@@ -288,9 +287,7 @@ describe("asyncChild() arguments in the executor", () => {
       expect(seen).toEqual([[undefined], [true, false], [true, 2, "both", 1]]);
       // One controller for each of the two children that declare a signal, and executeParallel's own.
       expect(created).toHaveLength(3);
-    } finally {
-      globalThis.AbortController = Original;
-    }
+    });
   });
 });
 
