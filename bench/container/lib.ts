@@ -122,6 +122,9 @@ export function mapItems(n: number, shape: ItemShape): unknown[] {
   return shape === "object" ? Array.from({ length: n }, (_, i) => ({ id: i, v: i % 100 })) : Array.from({ length: n }, (_, i) => i % 100);
 }
 
+/** How many batches of map mode's second run stop for a full GC (evenly spaced, one of them half-way). */
+export const LIVE_POINTS = 10;
+
 /** What the batch node returns for a batch: the sum of its values. */
 export function batchSum(batch: readonly unknown[]): number {
   let sum = 0;

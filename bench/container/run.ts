@@ -12,7 +12,9 @@
  *    executor, with a 1 KB and a 10 MB context (overhead.ts).
  * 2. Isolation cost against one structuredClone of the 10 MB context, measured in the same process.
  * 3. Map mode: a million small items, batch_size 1,000, max_concurrent 8: time and peak memory
- *    against the memory of the items and results themselves, and how it scales (mapmode.ts).
+ *    against the memory of the items and results themselves, against the floor (a plain
+ *    slice-and-sum loop in the same process setup) and what the run holds at its worst (full GCs
+ *    during a second run), and how it scales (mapmode.ts).
  *
  * Every case runs in a fresh `node --expose-gc` process (built with tsup first, see build.ts); the
  * whole set of cases is repeated `passes` times, interleaved, so slow phases of a shared machine
@@ -80,16 +82,20 @@ const mapRun = (n: number, placement: MapArgs["placement"], source: MapArgs["sou
   placement,
   source,
 });
-const mapBase = (n: number, shape: MapArgs["shape"] = "object"): MapArgs => ({ ...mapRun(n, "inputs", "expr", shape), kind: "base" });
+/** The items and results alone (`base`), or the plain slice-and-sum loop over them (`floor`). */
+const mapReference = (kind: "base" | "floor", n: number, shape: MapArgs["shape"] = "object"): MapArgs => ({ ...mapRun(n, "inputs", "expr", shape), kind });
 const scaleSizes = [250_000, 500_000, MILLION];
 const mapCases: MapArgs[] = quick
-  ? [mapBase(MILLION), mapRun(MILLION, "inputs", "expr")]
+  ? [mapReference("base", MILLION), mapReference("floor", MILLION), mapRun(MILLION, "inputs", "expr")]
   : [
-      ...scaleSizes.map((n) => mapBase(n)),
-      mapBase(MILLION, "number"),
+      ...scaleSizes.map((n) => mapReference("base", n)),
+      mapReference("base", MILLION, "number"),
+      mapReference("floor", MILLION),
+      mapReference("floor", MILLION, "number"),
       ...scaleSizes.flatMap((n) => [mapRun(n, "inputs", "expr"), mapRun(n, "top", "expr")]),
       mapRun(MILLION, "inputs", "literal"),
       mapRun(MILLION, "top", "literal"),
+      mapRun(MILLION, "inputs", "file"),
       mapRun(MILLION, "inputs", "expr", "number"),
     ];
 
