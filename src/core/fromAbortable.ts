@@ -29,7 +29,7 @@ export function fromAbortable<T>(
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
     const work = runAbortable(fn, {
-      value: (value) => {
+      next: (value) => {
         subscriber.next(value);
         subscriber.complete();
       },

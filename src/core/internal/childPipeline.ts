@@ -82,7 +82,7 @@ class ChildRun<T> implements AbortableHandlers<T>, DeadlineTarget {
     this.hooks.released(this.index);
   }
 
-  /** Observer of an attempt: its first value is the result. */
+  /** An attempt's result: the first value of its Observable, or what its direct work resolved to. */
   next(value: T): void {
     this.settle(true, value);
   }
@@ -90,10 +90,6 @@ class ChildRun<T> implements AbortableHandlers<T>, DeadlineTarget {
   /** Observer of an attempt: completing without a value gives `undefined`. */
   complete(): void {
     this.settle(true, undefined as T);
-  }
-
-  value(value: T): void {
-    this.settle(true, value);
   }
 
   error(error: unknown): void {
@@ -108,7 +104,7 @@ class ChildRun<T> implements AbortableHandlers<T>, DeadlineTarget {
     this.settle(false, new ChildTimeoutError(this.child.name, this.index, this.policy.timeoutMs!));
   }
 
-  private readonly startAttempt = (): void => {
+  private startAttempt(): void {
     const { index, child, policy, hooks } = this;
     this.pendingRetry = undefined;
     this.attemptSettled = false;
@@ -132,7 +128,7 @@ class ChildRun<T> implements AbortableHandlers<T>, DeadlineTarget {
     // An attempt that settled while being subscribed is already done; otherwise keep it to stop it later.
     if (this.attemptSettled) subscription.unsubscribe();
     else this.subscription = subscription;
-  };
+  }
 
   private attempt(number: number): Attempt {
     const { index, child, hooks } = this;
@@ -166,7 +162,8 @@ class ChildRun<T> implements AbortableHandlers<T>, DeadlineTarget {
     } else if (attemptNumber < (policy.retry?.attempts ?? 1)) {
       const delayMs = retryDelay(policy.retry!, attemptNumber, policy.random);
       hooks.retrying(index, attemptNumber, outcome, delayMs);
-      this.pendingRetry = policy.scheduler.schedule(this.startAttempt, delayMs);
+      // A closure only here: a bound method kept on every child would cost one per child.
+      this.pendingRetry = policy.scheduler.schedule(() => this.startAttempt(), delayMs);
     } else {
       hooks.failed(index, outcome);
       this.subscriber.complete();

@@ -1,6 +1,9 @@
-/** Where {@link runAbortable} reports: exactly one of `value` / `error`, or `late` after a stop. */
+/**
+ * Where {@link runAbortable} reports: exactly one of `next` / `error`, or `late` after a stop.
+ * Named as an Observer's, so one object can be both (the child pipeline's `ChildRun` is).
+ */
 export interface AbortableHandlers<T> {
-  value(value: T): void;
+  next(value: T): void;
   error(error: unknown): void;
   /** The work settled after `stop()`: its outcome is dropped. `tag` is the one given to {@link runAbortable}. */
   late?(outcome: "value" | "error", tag: number): void;
@@ -47,7 +50,7 @@ class Abortable<T> implements AbortableWork {
     if (this.settled) return;
     this.settled = true;
     if (this.stopped) this.handlers.late?.("value", this.tag);
-    else this.handlers.value(value);
+    else this.handlers.next(value);
   }
 
   private onError(error: unknown): void {
