@@ -1,17 +1,20 @@
 import type { SchedulerLike } from "rxjs";
-import type { Context, NodeBlok, NodeBlokResponse } from "../blok/index.js";
+import type { Context, NodeBase, NodeBlok, NodeBlokResponse } from "../blok/index.js";
 import { executeParallel, InvalidOptionsError, type ParallelEvent, ParallelExecutionError, type ParallelResult } from "../core/index.js";
 import { runFailure, setupFailure } from "./containerError.js";
 import type { ContainerConfig } from "./containerSchema.js";
-import { type BlokHost, defaultHost } from "./host.js";
-import { type ChildBackend, ChildResolutionError, type ChildResolver, planChildren } from "./planChildren.js";
+import { defaultHost, type HostClasses, toBlokHost } from "./host.js";
+import { type ChildBackend, ChildResolutionError, type ChildResolver, type ChildStep, planChildren } from "./planChildren.js";
 import type { QueueConnector, RemoteSession } from "./remoteJob.js";
 import { readContainerConfig } from "./readContainerConfig.js";
 
-/** What the container needs from the app it is registered in. */
-export interface ContainerDependencies {
-  /** Turns a child step into a runnable node (see `createChildResolver` in the environment layer). */
-  readonly resolveChild: ChildResolver;
+/**
+ * What the container needs from the app it is registered in. `Node` is the app's runnable node
+ * type (this package's `NodeBase` by default, `NanoService` in a released Blok app).
+ */
+export interface ContainerDependencies<Node extends object = NodeBase> {
+  /** Turns a child step into a fresh runnable node (see `createChildResolver` / `createHostChildResolver` in the environment layer). */
+  readonly resolveChild: (step: ChildStep) => Promise<Node>;
   /** Hears every event of every run of this container (a CLI progress bar, a log). */
   readonly onEvent?: (step: string, event: ParallelEvent<unknown>) => void;
   /** Timers for the runs; a TestScheduler in tests. */
@@ -41,6 +44,10 @@ function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | 
  * timeout, exceeded failure budget, cancellation) throws the host's GlobalError, which aborts the
  * workflow even under `set_var`.
  *
+ * In a Blok app, pass the app's classes as `host`: the class then extends the app's `NodeBlok`
+ * (`NanoService` in the released line), `resolveChild` returns the app's nodes, and an instance
+ * goes into the app's node map as it is. `createHostChildResolver` builds that resolver.
+ *
  * @param deps - how to resolve children, and who hears the progress.
  * @param host - the Blok classes to build on (default: this package's).
  * @returns the node class; register one instance, e.g. under `parallel-execution`.
@@ -50,7 +57,12 @@ function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | 
  * registry.addNode("parallel-execution", new ParallelExecution());
  * ```
  */
-export function createParallelExecutionNode(deps: ContainerDependencies, host: BlokHost = defaultHost): new () => NodeBlok<unknown> {
+export function createParallelExecutionNode(deps: ContainerDependencies): new () => NodeBlok<unknown>;
+export function createParallelExecutionNode<Node extends object>(deps: ContainerDependencies<NoInfer<Node>>, host: HostClasses<Node>): new () => Node;
+export function createParallelExecutionNode(deps: ContainerDependencies<object>, classes?: HostClasses<object>): new () => object {
+  const host = classes ? toBlokHost(classes) : defaultHost;
+  // The host's Runner takes what its resolver returns; this package's code sees both as NodeBase.
+  const resolveChild = deps.resolveChild as ChildResolver;
   async function openQueue(step: string, config: ContainerConfig): Promise<RemoteSession> {
     const settings = config.execution.queue ?? { name: "blok-parallel", max_result_bytes: 16 * 1024 * 1024 };
     if (!deps.connectQueue) {
@@ -83,7 +95,7 @@ export function createParallelExecutionNode(deps: ContainerDependencies, host: B
       }
       const session = config.execution.backend === "queue" ? await openQueue(step, config) : undefined;
       try {
-        const backend: ChildBackend = session ? { kind: "remote", execute: session.execute } : { kind: "local", resolve: deps.resolveChild, host };
+        const backend: ChildBackend = session ? { kind: "remote", execute: session.execute } : { kind: "local", resolve: resolveChild, host };
         const output = await this.runChildren(step, config, ctx, backend);
         this.setVar(ctx, { [step]: output });
         const response = new host.NodeBlokResponse();

@@ -8,7 +8,7 @@ export {
   type ContainerExecution,
   type MapBlock,
 } from "./containerSchema.js";
-export { type BlokHost, defaultHost } from "./host.js";
+export { type BlokHost, defaultHost, type HostClasses, type HostGlobalError } from "./host.js";
 export { CowSpace } from "./isolation/copyOnWrite.js";
 export { type ContainerDependencies, type ContainerOutput, createParallelExecutionNode } from "./ParallelExecutionNode.js";
 export { type ChildBackend, ChildResolutionError, type ChildResolver, type ChildStep } from "./planChildren.js";
