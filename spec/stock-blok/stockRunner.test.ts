@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { NodeBase } from "@nanoservice-ts/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importRegistrationSnippet } from "./docSnippet.js";
@@ -11,11 +12,12 @@ const records: WaitRecord[] = [];
 const workflows = new WorkflowDir();
 let app: StockApp;
 let removeSnippet = () => {};
-const saved = { WORKFLOWS_PATH: process.env.WORKFLOWS_PATH, CONSOLE_LOG_ACTIVE: process.env.CONSOLE_LOG_ACTIVE };
+const saved = { WORKFLOWS_PATH: process.env.WORKFLOWS_PATH, CONSOLE_LOG_ACTIVE: process.env.CONSOLE_LOG_ACTIVE, NODES_PATH: process.env.NODES_PATH };
 
 beforeAll(async () => {
   process.env.WORKFLOWS_PATH = workflows.root;
   process.env.CONSOLE_LOG_ACTIVE = "false";
+  process.env.NODES_PATH = path.join(import.meta.dirname, "fixtures");
   const snippet = await importRegistrationSnippet();
   removeSnippet = snippet.remove;
   const nodes: { [key: string]: NodeBase } = snippet.nodes;
@@ -33,13 +35,13 @@ afterAll(() => {
   }
 });
 
-type Kid = { name: string; node: string };
+type Kid = { name: string; node: string; type?: string };
 const kid = (name: string, node = "wait"): Kid => ({ name, node });
 
 /** A workflow whose first step is the container `fan` (config under `inputs`), then `more`. */
 function fanWorkflow(name: string, execution: object, kids: Kid[], configs: Record<string, unknown>, more: Array<{ name: string; node: string }> = [], moreConfigs: Record<string, unknown> = {}): string {
   return workflows.write(name, [{ name: "fan", node: "parallel-execution" }, ...more], {
-    fan: { inputs: { execution, nodes: kids.map((child) => ({ ...child, type: "module" })) } },
+    fan: { inputs: { execution, nodes: kids.map((child) => ({ type: "module", ...child })) } },
     ...configs,
     ...moreConfigs,
   });
@@ -145,6 +147,49 @@ describe("the container in Blok's published runner (0.1.14), registered as docs/
     expect(inputs.from_response).toEqual(results);
     expect(inputs).toHaveProperty("from_data", undefined);
     expect(inputs.total).toBe("2");
+  });
+
+  it("runs a local child the stock way (default-exported class under NODES_PATH) beside a module child", async () => {
+    const answer = await app.request(
+      fanWorkflow("local-child", {}, [{ name: "hi", node: "greet", type: "local" }, kid("same", "echo")], { hi: { inputs: { who: "${ctx.request.body.name}" } }, same: { inputs: { n: 1 } } }),
+      { name: "Ada" },
+    );
+    expect(answer.status).toBe(200);
+    expect((answer.body as FanOutput).results).toEqual([{ greeting: "hello Ada" }, { inputs: { n: 1 } }]);
+  });
+
+  it("takes container options from the request with js/ctx...; js/data.<field> silently gives the default; ${...} gives a string the schema rejects", async () => {
+    const peakWith = async (name: string, maxConcurrent: string) => {
+      const answer = await app.request(
+        workflows.write(name, [{ name: "fan", node: "parallel-execution" }], {
+          fan: { inputs: { execution: { max_concurrent: maxConcurrent }, nodes: ["m1", "m2", "m3"].map((label) => ({ name: label, node: "wait" })) } },
+          ...waitConfig("m1", 60),
+          ...waitConfig("m2", 60),
+          ...waitConfig("m3", 60),
+        }),
+        { limit: 1 },
+      );
+      return answer;
+    };
+    const fromCtx = await peakWith("limit-ctx", "js/ctx.request.body.limit");
+    expect((fromCtx.body as { execution_info: { concurrent_peak: number } }).execution_info.concurrent_peak).toBe(1);
+    const fromData = await peakWith("limit-data", "js/data.limit");
+    expect((fromData.body as { execution_info: { concurrent_peak: number } }).execution_info.concurrent_peak).toBe(3);
+    const interpolated = await peakWith("limit-interpolated", "${ctx.request.body.limit}");
+    expect(interpolated.status).toBe(500);
+    expect((interpolated.body as { error: string }).error).toContain("execution.max_concurrent must be a number");
+  });
+
+  it("runs map mode over items taken from the request, each child reading its item as js/ctx.item", async () => {
+    const answer = await app.request(
+      workflows.write("map", [{ name: "fan", node: "parallel-execution" }], {
+        fan: { inputs: { map: { items: "js/ctx.request.body.items", node: { name: "each", node: "echo" } } } },
+        each: { inputs: { item: "js/ctx.item", index: "js/ctx.index" } },
+      }),
+      { items: ["a", "b", "c"] },
+    );
+    expect(answer.status).toBe(200);
+    expect((answer.body as FanOutput).results).toEqual(["a", "b", "c"].map((item, index) => ({ inputs: { item, index } })));
   });
 
   it("ignores set_var on the container step, as runner 0.1.14 has none: the output still replaces ctx.response", async () => {

@@ -50,7 +50,10 @@ export interface BlokEnvironment {
 
 /** Options of {@link createChildResolver}. */
 export interface ChildResolverOptions {
-  /** `module` nodes: this package's NodeRegistry, or a host Blok app's NodeMap (anything with `getNode`). */
+  /**
+   * `module` nodes: this package's NodeRegistry (its `getNode` hands out a per-use copy and throws
+   * for an unknown key). In a Blok app built on Blok's own classes use `createHostChildResolver`.
+   */
   readonly registry: Pick<NodeRegistry, "getNode">;
   /** Directory of `local` nodes; `NODES_PATH` when omitted. */
   readonly nodesDir?: string;
@@ -61,11 +64,11 @@ export interface ChildResolverOptions {
 /**
  * How steps and container children are resolved: `module` from the registry, `local` from the
  * nodes directory, other types from the plugins, and `local` children with isolation `worker`
- * through the worker plugin. Pass `resolveChild` to `createParallelExecutionNode` in a host app.
+ * through the worker plugin, all on this package's classes. Pass `resolveChild` to `createParallelExecutionNode`.
  *
  * @example
  * ```ts
- * const { resolveChild } = createChildResolver({ registry: appNodeMap, nodesDir: process.env.NODES_PATH, plugins: [workerPlugin()] });
+ * const { resolveChild } = createChildResolver({ registry: createRegistry(), nodesDir: process.env.NODES_PATH, plugins: [workerPlugin()] });
  * ```
  */
 export function createChildResolver(options: ChildResolverOptions): {
