@@ -4,6 +4,7 @@ import { executeParallel, InvalidOptionsError, type ParallelEvent, ParallelExecu
 import { runFailure, setupFailure } from "./containerError.js";
 import type { ContainerConfig } from "./containerSchema.js";
 import { defaultHost, type HostClasses, toBlokHost } from "./host.js";
+import { enterContainer, NestingError } from "./nestingChain.js";
 import { type ChildBackend, ChildResolutionError, type ChildResolver, type ChildStep, planChildren } from "./planChildren.js";
 import type { QueueConnector, RemoteSession } from "./remoteJob.js";
 import { readContainerConfig } from "./readContainerConfig.js";
@@ -29,7 +30,7 @@ export interface ContainerDependencies<Node extends object = NodeBase> {
 export type ContainerOutput = ParallelResult<unknown>;
 
 function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | undefined) {
-  const { isolation: _isolation, backend: _backend, queue: _queue, ...options } = execution;
+  const { isolation: _isolation, backend: _backend, queue: _queue, max_depth: _maxDepth, ...options } = execution;
   return forceSequential ? { ...options, strategy: "sequential" as const } : options;
 }
 
@@ -87,16 +88,19 @@ export function createParallelExecutionNode(deps: ContainerDependencies<object>,
     async handle(ctx: Context, inputs: unknown): Promise<NodeBlokResponse> {
       const step = this.name;
       let config: ContainerConfig;
+      let parent: Context;
       try {
         config = readContainerConfig(step, inputs, ctx.config[step]);
+        // Before anything starts: a container nested in itself would nest forever.
+        parent = enterContainer(ctx, step, config.execution.max_depth);
       } catch (error) {
-        if (error instanceof InvalidOptionsError) throw setupFailure(host, step, error);
+        if (error instanceof InvalidOptionsError || error instanceof NestingError) throw setupFailure(host, step, error);
         throw error;
       }
       const session = config.execution.backend === "queue" ? await openQueue(step, config) : undefined;
       try {
         const backend: ChildBackend = session ? { kind: "remote", execute: session.execute } : { kind: "local", resolve: resolveChild, host };
-        const output = await this.runChildren(step, config, ctx, backend);
+        const output = await this.runChildren(step, config, parent, backend);
         this.setVar(ctx, { [step]: output });
         const response = new host.NodeBlokResponse();
         response.setSuccess(output as never);

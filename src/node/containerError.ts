@@ -1,6 +1,7 @@
 import type { GlobalError } from "../blok/index.js";
 import type { InvalidOptionsError, ParallelExecutionError } from "../core/index.js";
 import type { BlokHost } from "./host.js";
+import type { NestingError } from "./nestingChain.js";
 import type { ChildResolutionError } from "./planChildren.js";
 
 function codeOf(error: ParallelExecutionError): number {
@@ -74,11 +75,17 @@ function culprits(error: ParallelExecutionError): string {
   return "";
 }
 
-/** The workflow-level error for a container that could not start: bad config or an unresolvable child. */
-export function setupFailure(host: BlokHost, stepName: string, error: InvalidOptionsError | ChildResolutionError): GlobalError {
+function setupDetails(error: InvalidOptionsError | ChildResolutionError | NestingError): Record<string, unknown> {
+  if ("issues" in error) return { issues: error.issues };
+  if ("chain" in error) return { chain: error.chain, ...(error.limit ? { max_depth: error.limit.max_depth, max_depth_step: error.limit.step } : {}) };
+  return { node: error.child };
+}
+
+/** The workflow-level error for a container that could not start: bad config, an unresolvable child, a nesting cycle or too deep a nesting. */
+export function setupFailure(host: BlokHost, stepName: string, error: InvalidOptionsError | ChildResolutionError | NestingError): GlobalError {
   const failure = new host.GlobalError(error.message);
   failure.setCode(500);
-  failure.setJson({ error: error.message, ...("issues" in error ? { issues: error.issues } : { node: error.child }) });
+  failure.setJson({ error: error.message, ...setupDetails(error) });
   failure.setName(stepName);
   keepCause(failure, error);
   return failure;

@@ -1,5 +1,5 @@
 import type { Context } from "../../blok/index.js";
-import type { CowSpace } from "./copyOnWrite.js";
+import { CowSpace } from "./copyOnWrite.js";
 
 /** What makes one child's context its own. */
 export interface ChildContextOptions {
@@ -58,11 +58,33 @@ function isolateConfig(config: unknown, space: CowSpace): unknown {
 }
 
 /**
+ * The space of the child whose context `parent` is, when the container runs as a child of
+ * another container: the deepest space whose views the context's data fields hold (directly, or
+ * as entries of a plain field such as the node-config map).
+ */
+function enclosingSpace(parent: Context): CowSpace | undefined {
+  let found: CowSpace | undefined;
+  const consider = (value: unknown) => {
+    const space = CowSpace.spaceOf(value);
+    if (space && (!found || space.depth > found.depth)) found = space;
+    return space;
+  };
+  for (const key of Reflect.ownKeys(parent)) {
+    if (SHARED.has(key)) continue;
+    const descriptor = Reflect.getOwnPropertyDescriptor(parent, key)!;
+    if (!("value" in descriptor) || consider(descriptor.value) || !isPlainObject(descriptor.value)) continue;
+    for (const entry of Object.values(descriptor.value)) consider(entry);
+  }
+  return found;
+}
+
+/**
  * Builds a child's context from its parent's: every data field (`request`, `response`, `vars`,
  * `config`, `error`, `func`, and whatever else a host put there) is a copy-on-write view in the
  * child's own {@link CowSpace}, so nothing the child writes, at any depth, reaches the parent or a
  * sibling, and nothing is copied until the child writes it. Services (`logger`, `env`) are
- * shared. `signal`, `item` and `index` are this child's. Property attributes are kept (Blok
+ * shared. When `parent` is itself a container child's context (nested containers), `space` is
+ * nested in that child's space, so the views do not stack: a read costs the same at any depth. `signal`, `item` and `index` are this child's. Property attributes are kept (Blok
  * defines `env` read-only).
  *
  * @param parent - the container's context, as it was when the container started.
@@ -71,6 +93,8 @@ function isolateConfig(config: unknown, space: CowSpace): unknown {
  * @returns the child's context.
  */
 export function isolateContext(parent: Context, space: CowSpace, options: ChildContextOptions): Context {
+  const outer = enclosingSpace(parent);
+  if (outer) space.nestIn(outer);
   const child = {} as Context;
   for (const key of Reflect.ownKeys(parent)) {
     if (key === "signal" || key === "item" || key === "index") continue;
