@@ -115,7 +115,8 @@ describe("mapValue()", () => {
     child.name = "js/ctx.request.body.n";
     const config = { conditions: [{ condition: "js/ctx.request.body.n", steps: [child] }] };
     mapValue(config, contextWith());
-    expect(config.conditions[0]?.condition).toBe(2);
+    // A mapped if-else condition becomes true/false: if-else would evaluate a string as code.
+    expect(config.conditions[0]?.condition).toBe(true);
     expect(child.name).toBe("js/ctx.request.body.n");
   });
 });

@@ -76,9 +76,21 @@ describe("loadWorkflow()", () => {
   });
 
   it("requires at least one step", async () => {
-    for (const content of ['{"name": "x"}', '{"steps": []}', '{"steps": {}}']) {
+    for (const content of ['{"name": "x"}', '{"steps": []}']) {
       const target = await file("empty.json", content);
       await expect(loadWorkflow(target)).rejects.toThrow(new InvalidWorkflowError(target, "", "Workflow must have at least one step"));
+    }
+  });
+
+  it("names 'steps' when it is there but not a list (not 'must have at least one step')", async () => {
+    const cases: [string, string][] = [
+      ['{"steps": {}}', "steps must be an array of steps, got an object"],
+      ['{"steps": "a"}', 'steps must be an array of steps, got string "a"'],
+      ['{"steps": null}', "steps must be an array of steps, got null"],
+    ];
+    for (const [content, problem] of cases) {
+      const target = await file("not-a-list.json", content);
+      await expect(loadWorkflow(target)).rejects.toThrow(`Invalid workflow ${target}: ${problem}`);
     }
   });
 

@@ -57,7 +57,7 @@ export abstract class NodeBase {
    */
   async process(ctx: Context): Promise<ResponseContext> {
     if (loggerPrints(ctx.logger)) this.originalConfig = deepClone(ctx.config[this.name]);
-    this.firstPass = mapFirstPass(ctx.config[this.name], ctx);
+    this.firstPass = mapFirstPass(ctx.config[this.name], ctx, this.name);
     const response = await this.run(ctx);
     if (response.error) throw response.error;
     ctx.response = response;
@@ -74,7 +74,7 @@ export abstract class NodeBase {
    * @throws whatever `run` throws.
    */
   async processFlow(ctx: Context): Promise<ResponseContext> {
-    this.firstPass = mapFirstPass(ctx.config[this.name], ctx);
+    this.firstPass = mapFirstPass(ctx.config[this.name], ctx, this.name);
     return this.run(ctx);
   }
 
@@ -92,7 +92,7 @@ export abstract class NodeBase {
    * @throws whatever the expression throws.
    */
   runJs(expression: string, ctx: Context, data?: unknown, func?: FunctionContext, vars?: VarsContext): unknown {
-    return runJs(expression, ctx, data, func, vars);
+    return runJs(expression, ctx, data, func, vars, this.name);
   }
 
   /** Merges `vars` into `ctx.vars`, replacing the object (never mutating the previous one). */

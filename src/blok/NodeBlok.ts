@@ -88,7 +88,7 @@ export abstract class NodeBlok<T = unknown> extends NodeBase {
     // run() (no first pass happened) maps every string with data, as Blok does.
     const firstPass = this.firstPass;
     this.firstPass = undefined;
-    const inputs = mapInputs(ownConfig, firstPass, ctx, mapperData(ctx), this.inputsReadOnly ? "share" : "copy");
+    const inputs = mapInputs(ownConfig, firstPass, ctx, mapperData(ctx), this.inputsReadOnly ? "share" : "copy", this.name);
     await this.validate(inputs, this.inputSchema);
     const result = await this.handle(ctx, inputs as T);
     if (loggerPrints(ctx.logger)) ctx.logger.log(`Executed node: ${this.name} in ${(performance.now() - started).toFixed(2)}ms`);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ConfigContext, Context, EnvContext, LoggerContext, ParamsDictionary, RequestContext } from "./Context.js";
 import { DefaultLogger } from "./DefaultLogger.js";
+import { expressionTimeoutFromEnv, setExpressionTimeout } from "./expressionLimit.js";
 
 /** Inputs of {@link createContext}. */
 export type CreateContextOptions = {
@@ -25,6 +26,11 @@ export type CreateContextOptions = {
   logger?: LoggerContext;
   /** `ctx.signal`; lets the caller cancel the run (checked before every step). */
   signal?: AbortSignal;
+  /**
+   * Time limit of the `js/` and `${...}` expressions mapped against this context, in ms (`0`: no
+   * limit). Default: `BLOK_EXPRESSION_TIMEOUT_MS` from `env`, else 1,000.
+   */
+  expressionTimeoutMs?: number;
 };
 
 /**
@@ -35,6 +41,7 @@ export type CreateContextOptions = {
  *
  * @param options - request parts, config and overrides.
  * @returns the context for one workflow run.
+ * @throws `RangeError` for an expression time limit that is not a whole number >= 0.
  * @example
  * ```ts
  * const ctx = createContext({ config: { double: { inputs: { n: 2 } } }, body: { user: "ada" } });
@@ -71,5 +78,7 @@ export function createContext(options: CreateContextOptions): Context {
     writable: false,
     configurable: false,
   });
+  const limit = options.expressionTimeoutMs ?? expressionTimeoutFromEnv(options.env ?? process.env);
+  if (limit !== undefined) setExpressionTimeout(ctx, limit);
   return ctx;
 }

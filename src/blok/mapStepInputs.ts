@@ -19,6 +19,6 @@ import { mapFirstPass, mapperData } from "./mapper.js";
  */
 export function mapStepInputs(ctx: Context, stepName: string): unknown {
   ctx.config[stepName] ??= {};
-  const firstPass = mapFirstPass(ctx.config[stepName], ctx);
-  return mapInputs(ctx.config[stepName], firstPass, ctx, mapperData(ctx), "copy");
+  const firstPass = mapFirstPass(ctx.config[stepName], ctx, stepName);
+  return mapInputs(ctx.config[stepName], firstPass, ctx, mapperData(ctx), "copy", stepName);
 }

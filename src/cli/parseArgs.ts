@@ -22,6 +22,8 @@ export interface RunCommand {
   /** Redis for queue-backend steps; else the step's `queue.redis_url` or `BLOK_REDIS_URL`. */
   readonly redis: string | undefined;
   readonly debug: boolean;
+  /** Time limit of each step's workflow expressions (`js/`, `${...}`), in ms; 0 = none. */
+  readonly expressionTimeoutMs: number | undefined;
 }
 
 export interface HelpCommand {
@@ -47,6 +49,9 @@ Options:
   --compare-sequential         run twice (as written, then sequential) and report the speed-up
   --logs                       print Blok's node log lines (JSON) on stderr
   --redis <url>                Redis for steps with execution.backend "queue" (default: $BLOK_REDIS_URL)
+  --expression-timeout-ms <ms>
+                               time limit of a step's js/ and \${...} expressions, 0 = none
+                               (default: $BLOK_EXPRESSION_TIMEOUT_MS, else 1000)
   --debug                      print stack traces
   -h, --help                   this text
 `;
@@ -69,6 +74,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     logs: { type: "boolean", default: false },
     redis: { type: "string" },
     debug: { type: "boolean", default: false },
+    "expression-timeout-ms": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   });
   const { values, positionals } = parsed;
@@ -96,5 +102,6 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     logs: values.logs ?? false,
     redis: values.redis,
     debug: values.debug ?? false,
+    expressionTimeoutMs: wholeNumberOption("expression-timeout-ms", values["expression-timeout-ms"], 0),
   };
 }

@@ -42,7 +42,7 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
         connectQueue: async (settings) => (await import("../runtimes/queue/index.js")).createQueueConnector(command.redis ? { redisUrl: command.redis } : {})(settings),
       });
       const started = performance.now();
-      const { response } = await env.run(command.workflow, { body, logger, signal: controller.signal });
+      const { response } = await env.run(command.workflow, { body, logger, signal: controller.signal, expressionTimeoutMs: command.expressionTimeoutMs });
       return { data: response.data, ms: performance.now() - started };
     };
     const result = await run(command.strategy === "sequential");

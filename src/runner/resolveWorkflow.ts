@@ -84,6 +84,10 @@ export async function resolveWorkflow(workflow: Workflow, options: ResolveOption
   // A private copy of each config: the first mapping pass writes into it, and a workflow object
   // the caller runs again must come back unmapped (Blok re-reads its file on every request). A
   // document parsed for this run is private already: copying it would double a dataset in it.
-  for (const [name, config] of Object.entries(workflow.nodes ?? {})) nodes[name] = await resolveConfig(owned ? config : deepClone(config));
+  for (const [name, config] of Object.entries(workflow.nodes ?? {})) {
+    // Defined, not assigned: a step named `__proto__` keeps its config as a plain key (as
+    // JSON.parse made it) instead of becoming the map's prototype.
+    Object.defineProperty(nodes, name, { value: await resolveConfig(owned ? config : deepClone(config)), enumerable: true, writable: true, configurable: true });
+  }
   return { steps, nodes };
 }

@@ -14,8 +14,8 @@ import type { Workflow } from "./Workflow.js";
 
 /** Options of {@link runWorkflow}. */
 export type RunWorkflowOptions = Partial<ResolveOptions> &
-  /** The request (`body`, `headers`, `query`, `params`, `method`), `env`, `logger`, `id` and the cancelling `signal`, as for `createContext`. */
-  Pick<CreateContextOptions, "body" | "headers" | "query" | "params" | "method" | "env" | "logger" | "id" | "signal">;
+  /** The request (`body`, `headers`, `query`, `params`, `method`), `env`, `logger`, `id`, the cancelling `signal` and the `expressionTimeoutMs` limit (default 1,000 ms), as for `createContext`. */
+  Pick<CreateContextOptions, "body" | "headers" | "query" | "params" | "method" | "env" | "logger" | "id" | "signal" | "expressionTimeoutMs">;
 
 /** The outcome of a successful run. */
 export type WorkflowRun = {
@@ -64,6 +64,7 @@ export async function runWorkflow(workflowOrPath: Workflow | string, options: Ru
     id: options.id,
     logger: options.logger,
     signal: options.signal,
+    expressionTimeoutMs: options.expressionTimeoutMs,
   });
   await new Runner(steps).run(ctx);
   return { ctx, response: ctx.response };

@@ -61,6 +61,8 @@ export function validateWorkflow(value: unknown, source: string): Workflow {
   };
 
   if (!isFields(value)) return fail("", `the document must be an object, got ${value === null ? "null" : typeof value}`);
+  // Missing or empty: Blok's own words. Present but not a list: say so, naming the field.
+  if (value.steps !== undefined && !Array.isArray(value.steps)) return fail("steps", `must be an array of steps, got ${describeType(value.steps)}`);
   if (!Array.isArray(value.steps) || value.steps.length === 0) return fail("", "Workflow must have at least one step");
   checkSteps(value.steps, "steps");
   if (value.nodes !== undefined) {
@@ -73,6 +75,10 @@ export function validateWorkflow(value: unknown, source: string): Workflow {
 /** @returns the `steps` array of a `{ steps: [...] }` block, or `undefined`. */
 export function stepsOf(block: unknown): unknown[] | undefined {
   return isFields(block) && Array.isArray(block.steps) ? block.steps : undefined;
+}
+
+function describeType(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function isFields(value: unknown): value is Fields {

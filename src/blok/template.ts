@@ -1,0 +1,156 @@
+import type { Context, FunctionContext, VarsContext } from "./Context.js";
+
+/** What a string written in a workflow means to the mapper; built once per distinct string. */
+export type Template =
+  /** No placeholder and no `js/` prefix: plain text, returned as is. */
+  | { readonly kind: "text" }
+  /** A string the mapper cannot accept (for instance an empty `${}`). */
+  | { readonly kind: "invalid"; readonly problem: string }
+  /** Text with `${...}` placeholders: always yields a string, which is data. */
+  | { readonly kind: "interpolation"; readonly literals: readonly string[]; readonly placeholders: readonly Placeholder[]; readonly safe: boolean }
+  /** Code as written: a `js/` expression, or an if-else condition holding placeholders. */
+  | { readonly kind: "expression"; readonly code: Code; readonly placeholders: readonly Placeholder[]; readonly safe: boolean };
+
+/** One `${key}` as written: `key` is read from `data` first, else evaluated as JS. */
+export type Placeholder = { readonly text: string; readonly key: string; readonly code: Code; readonly safe: boolean };
+
+type Compiled = (ctx: Context, data: unknown, func: FunctionContext, vars: VarsContext, values: readonly unknown[]) => unknown;
+
+/** JS source compiled on first use (a syntax error is thrown then, by every call). */
+export class Code {
+  private compiled: Compiled | undefined;
+  constructor(readonly source: string) {}
+
+  /** Runs the code with the four Blok names in scope and the placeholders' values bound. */
+  run(ctx: Context, data: unknown, func: FunctionContext, vars: VarsContext, values: readonly unknown[] = NO_VALUES): unknown {
+    this.compiled ??= Function("ctx", "data", "func", "vars", VALUES, `"use strict";return (${this.source});`) as Compiled;
+    return this.compiled(ctx, data, func, vars, values);
+  }
+}
+
+/** Where an expression receives the values of the placeholders written inside it. */
+const VALUES = "__blokPlaceholderValues";
+const NO_VALUES: readonly unknown[] = [];
+const EXPRESSION_PREFIX = "js/";
+// Non-greedy: a placeholder ends at the first `}`, exactly like Blok's `/\${(.*?)}/g`.
+const PLACEHOLDER = /\$\{(.*?)\}/g;
+
+// What can make an expression run long or change state: a call or tagged template, `new`, an
+// arrow, an assignment or increment. Anything else (reads, operators, literals) finishes at
+// once and can be evaluated twice, so it runs without the watchdog's cost (see mapper.ts).
+const MAY_RUN_LONG = /[(`]|\bnew\b|=>|\+\+|--|<<=|>>=|(?<![=!<>])=(?!=)/;
+
+// Map mode maps the same few strings once per item: parsing each once keeps that linear. Bounded
+// so that ever-changing strings cannot grow the caches without limit.
+const CACHE_LIMIT = 1000;
+const values = new Map<string, Template>();
+const conditions = new Map<string, Template>();
+const codes = new Map<string, Code>();
+
+/**
+ * The meaning of a string as written in a workflow (see docs/security.md):
+ *
+ * - starts with `js/`: the rest is a JS expression; a `${key}` inside it stands for the *value* of
+ *   `key` (bound, never spliced into the source);
+ * - holds `${key}` placeholders: each is evaluated and its text inserted; the result is data;
+ * - anything else is text.
+ *
+ * With `condition`, the string is an if-else `condition` (code as written, evaluated by if-else):
+ * when it holds placeholders it is an expression too, with their values bound.
+ *
+ * @param text - the string as written.
+ * @param condition - whether it sits in a `conditions[i].condition` slot.
+ * @returns its (cached) template.
+ */
+export function templateOf(text: string, condition: boolean): Template {
+  const cache = condition ? conditions : values;
+  let template = cache.get(text);
+  if (template === undefined) {
+    template = parse(text, condition);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(text, template);
+  }
+  return template;
+}
+
+/** The (cached) compiled form of a JS expression written by a workflow author. */
+export function codeOf(source: string): Code {
+  let code = codes.get(source);
+  if (code === undefined) {
+    code = new Code(source);
+    if (codes.size >= CACHE_LIMIT) codes.clear();
+    codes.set(source, code);
+  }
+  return code;
+}
+
+/** @returns whether evaluating `source` may run long or have effects (and so needs the watchdog). */
+export function mayRunLong(source: string): boolean {
+  return MAY_RUN_LONG.test(source);
+}
+
+function parse(text: string, condition: boolean): Template {
+  const isExpression = text.startsWith(EXPRESSION_PREFIX);
+  if (!isExpression && !text.includes("${")) return TEXT;
+  const body = isExpression ? text.slice(EXPRESSION_PREFIX.length) : text;
+  const matches = [...body.matchAll(PLACEHOLDER)];
+  if (!isExpression && matches.length === 0) return TEXT;
+  const placeholders: Placeholder[] = [];
+  for (const match of matches) {
+    // Blok strips every `${` and `}` from the key.
+    const key = match[1]!.replace(/\$\{/g, "");
+    if (key.trim() === "") {
+      return { kind: "invalid", problem: `'${match[0]}' is an empty placeholder: write an expression inside it, e.g. \${ctx.request.body.name}` };
+    }
+    placeholders.push({ text: match[0], key, code: codeOf(key), safe: !mayRunLong(key) });
+  }
+  const placeholdersSafe = placeholders.every((placeholder) => placeholder.safe);
+  if (isExpression || condition) {
+    const withoutPlaceholders = body.replace(PLACEHOLDER, "0");
+    return { kind: "expression", code: codeOf(bindPlaceholders(body, matches)), placeholders, safe: placeholdersSafe && !mayRunLong(withoutPlaceholders) };
+  }
+  const literals: string[] = [];
+  let from = 0;
+  for (const match of matches) {
+    literals.push(body.slice(from, match.index));
+    from = match.index! + match[0].length;
+  }
+  literals.push(body.slice(from));
+  return { kind: "interpolation", literals, placeholders, safe: placeholdersSafe };
+}
+
+const TEXT: Template = { kind: "text" };
+
+/**
+ * Rewrites each placeholder of an expression into a reference to its value, fitting where it
+ * stands: in code `(values[i])`; inside a quoted string the string is closed, the value's text
+ * concatenated and the string reopened; inside a template literal `${values[i]}`. So a value is
+ * never read as source, whatever characters it holds.
+ */
+function bindPlaceholders(source: string, matches: readonly RegExpMatchArray[]): string {
+  let out = "";
+  let quote = ""; // the open string's quote character, "" in code
+  let position = 0;
+  let next = 0;
+  while (position < source.length) {
+    // A placeholder that began inside an escape sequence stays text; its value goes unused.
+    while (matches[next] !== undefined && matches[next]!.index! < position) next++;
+    const match = matches[next];
+    if (match !== undefined && match.index === position) {
+      const ref = `${VALUES}[${next}]`;
+      out += quote === "" ? `(${ref})` : quote === "`" ? `\${${ref}}` : `${quote}+String(${ref})+${quote}`;
+      position += match[0].length;
+      next++;
+      continue;
+    }
+    const char = source[position]!;
+    out += char;
+    position++;
+    if (quote !== "" && char === "\\" && position < source.length) {
+      out += source[position];
+      position++;
+    } else if (quote === "" && (char === "'" || char === '"' || char === "`")) quote = char;
+    else if (char === quote) quote = "";
+  }
+  return out;
+}
