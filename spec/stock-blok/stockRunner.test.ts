@@ -192,6 +192,11 @@ describe("the container in Blok's published runner (0.1.14), registered as docs/
     expect((answer.body as FanOutput).results).toEqual(["a", "b", "c"].map((item, index) => ({ inputs: { item, index } })));
   });
 
+  it("has no Python step type in the released runner: a top-level runtime.python3 step fails the workflow", async () => {
+    const answer = await app.request(workflows.write("python-step", [{ name: "py", node: "sum", type: "runtime.python3" }], { py: {} }));
+    expect(answer).toEqual({ status: 500, body: { error: "Node type runtime.python3 not found" } });
+  });
+
   it("ignores set_var on the container step, as runner 0.1.14 has none: the output still replaces ctx.response", async () => {
     const name = workflows.write("set-var", [{ name: "fan", node: "parallel-execution", set_var: true }, { name: "read", node: "echo" }], {
       fan: { inputs: { nodes: [{ name: "x", node: "wait" }, { name: "y", node: "wait" }] } },
