@@ -57,7 +57,8 @@ interface FanOutput {
 
 describe("the container in Blok's published runner (0.1.14), registered as docs/blok-integration.md shows", () => {
   it("returns results in child order, whatever order the children finish in", async () => {
-    const durations = { a: 240, b: 40, c: 160, d: 80 };
+    // 100 ms apart, so a loaded machine delaying one child's start cannot swap the finishing order.
+    const durations = { a: 400, b: 100, c: 300, d: 200 };
     const name = fanWorkflow("order", {}, Object.keys(durations).map((label) => kid(label)), Object.assign({}, ...Object.entries(durations).map(([label, ms]) => waitConfig(label, ms))));
     records.length = 0;
     const answer = await app.request(name);
