@@ -58,8 +58,8 @@ export class WorkflowDir {
     mkdirSync(path.join(this.root, "json"));
   }
 
-  /** Writes workflow `name` with `steps` (module steps) and node configs. */
-  write(name: string, steps: ReadonlyArray<{ name: string; node: string; set_var?: boolean }>, nodes: Record<string, unknown>): string {
+  /** Writes workflow `name` with `steps` (`type` defaults to `module`) and node configs. */
+  write(name: string, steps: ReadonlyArray<{ name: string; node: string; type?: string; set_var?: boolean }>, nodes: Record<string, unknown>): string {
     const workflow = {
       name,
       version: "1.0.0",

@@ -57,7 +57,8 @@ interface FanOutput {
 
 describe("the container in Blok's published runner (0.1.14), registered as docs/blok-integration.md shows", () => {
   it("returns results in child order, whatever order the children finish in", async () => {
-    const durations = { a: 240, b: 40, c: 160, d: 80 };
+    // 100 ms apart, so a loaded machine delaying one child's start cannot swap the finishing order.
+    const durations = { a: 400, b: 100, c: 300, d: 200 };
     const name = fanWorkflow("order", {}, Object.keys(durations).map((label) => kid(label)), Object.assign({}, ...Object.entries(durations).map(([label, ms]) => waitConfig(label, ms))));
     records.length = 0;
     const answer = await app.request(name);
@@ -190,6 +191,11 @@ describe("the container in Blok's published runner (0.1.14), registered as docs/
     );
     expect(answer.status).toBe(200);
     expect((answer.body as FanOutput).results).toEqual(["a", "b", "c"].map((item, index) => ({ inputs: { item, index } })));
+  });
+
+  it("has no Python step type in the released runner: a top-level runtime.python3 step fails the workflow", async () => {
+    const answer = await app.request(workflows.write("python-step", [{ name: "py", node: "sum", type: "runtime.python3" }], { py: {} }));
+    expect(answer).toEqual({ status: 500, body: { error: "Node type runtime.python3 not found" } });
   });
 
   it("ignores set_var on the container step, as runner 0.1.14 has none: the output still replaces ctx.response", async () => {

@@ -59,6 +59,21 @@ function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | 
  * ```
  */
 export function createParallelExecutionNode(deps: ContainerDependencies): new () => NodeBlok<unknown>;
+/**
+ * The container on a Blok app's own classes (released Blok: `NanoService`, `NanoServiceResponse`,
+ * `GlobalError`, `Runner`): the class extends the app's `NodeBlok`, so an instance goes into the
+ * app's node map as it is, and `resolveChild` returns nodes the app's `Runner` takes.
+ *
+ * @param deps - how to resolve children (`createHostChildResolver`), and who hears the progress.
+ * @param host - the app's classes.
+ * @returns the node class.
+ * @example
+ * ```ts
+ * const host = { NodeBlok: NanoService, NodeBlokResponse: NanoServiceResponse, GlobalError, Runner };
+ * const ParallelExecution = createParallelExecutionNode({ resolveChild: createHostChildResolver(nodes, host) }, host);
+ * nodes["parallel-execution"] = new ParallelExecution();
+ * ```
+ */
 export function createParallelExecutionNode<Node extends object>(deps: ContainerDependencies<NoInfer<Node>>, host: HostClasses<Node>): new () => Node;
 export function createParallelExecutionNode(deps: ContainerDependencies<object>, classes?: HostClasses<object>): new () => object {
   const host = classes ? toBlokHost(classes) : defaultHost;
