@@ -41,7 +41,7 @@ describe("children that are containers themselves, or flow nodes", () => {
  */
 function chain(depth: number, maxDepth: Record<number, number> = {}) {
   const level = (n: number) => `level${n}`;
-  const nodes: Record<string, unknown> = { seed: { inputs: { data: "js/Array.from({ length: 1000 }, (_, i) => i)" } }, leaf: {} };
+  const nodes: Record<string, Any> = { seed: { inputs: { data: "js/Array.from({ length: 1000 }, (_, i) => i)" } }, leaf: {} };
   for (let n = 1; n <= depth; n++) {
     const child = n === depth ? { name: "leaf", node: "sum-data", type: "module" } : { name: level(n + 1), node: "parallel-execution", type: "module" };
     nodes[level(n)] = { ...(maxDepth[n] ? { execution: { max_depth: maxDepth[n] } } : {}), map: { items: [n], node: child } };

@@ -2,7 +2,7 @@ import type { SchedulerLike } from "rxjs";
 import type { Context, NodeBase, NodeBlok, NodeBlokResponse } from "../blok/index.js";
 import { executeParallel, InvalidOptionsError, type ParallelEvent, ParallelExecutionError, type ParallelResult } from "../core/index.js";
 import { runFailure, setupFailure } from "./containerError.js";
-import type { ContainerConfig } from "./containerSchema.js";
+import { CONTAINER_LIMITS, type ContainerConfig } from "./containerSchema.js";
 import { defaultHost, type HostClasses, toBlokHost } from "./host.js";
 import { enterContainer, NestingError } from "./nestingChain.js";
 import { type ChildBackend, ChildResolutionError, type ChildResolver, type ChildStep, planChildren } from "./planChildren.js";
@@ -107,7 +107,7 @@ export function createParallelExecutionNode(deps: ContainerDependencies<object>,
       try {
         config = readContainerConfig(step, inputs, ctx.config[step]);
         // Before anything starts: a container nested in itself would nest forever.
-        parent = enterContainer(ctx, step, config.execution.max_depth);
+        parent = enterContainer(ctx, step, config.execution.max_depth ?? CONTAINER_LIMITS.maxDepth.default);
       } catch (error) {
         if (error instanceof InvalidOptionsError || error instanceof NestingError) throw setupFailure(host, step, error);
         throw error;

@@ -73,8 +73,10 @@ export const containerExecutionSchema = object(
       .describe("Per-child retries: attempts (first try included), delay_ms * backoff_factor^(n-1) capped at max_delay_ms, minus up to jitter of it. A child keeps its slot while it waits."),
     tolerated_failures: failureBudgetSchema.optional().describe("continue-partial only: how many failed children (a count, or a percentage of all children like \"10%\") are accepted before the step fails like fail-fast. Default: no limit."),
     /** How many containers may be nested in one chain, this one included; the smallest along a chain applies. */
+    // Optional, its default applied where it is read (enterContainer): a parsed config lists only what was written or always applies.
     max_depth: int(CONTAINER_LIMITS.maxDepth.min, CONTAINER_LIMITS.maxDepth.max)
-      .default(CONTAINER_LIMITS.maxDepth.default)
+      .optional()
+      .meta({ default: CONTAINER_LIMITS.maxDepth.default })
       .describe("How many parallel-execution containers may run nested in one another (this one included, counted from the outermost); the smallest max_depth along the chain applies. A container nested in itself, even through others, always fails."),
     /** Default isolation of `local` children. */
     isolation: isolationSchema.default("inline").describe("Default isolation of local children."),
