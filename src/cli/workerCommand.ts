@@ -1,6 +1,7 @@
 import { DefaultLogger } from "../blok/index.js";
 import { DEFAULT_QUEUE_NAME, type QueueWorker, type QueueWorkerEvent, startQueueWorker } from "../runtimes/queue/index.js";
 import { errorParagraph } from "./formatError.js";
+import { onShutdownSignals } from "./shutdownSignals.js";
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import { UsageError } from "./usageError.js";
 import type { CliIO } from "./runCommand.js";
@@ -36,7 +37,7 @@ Runs the children of parallel-execution steps whose execution.backend is "queue"
 jobs from a Redis queue and runs each named node from THIS machine's node directories (a job
 never carries code). Start as many as you like, on as many machines as you like. SIGTERM or
 Ctrl-C: take no new job, let running ones finish (up to --shutdown-grace), put the rest back in
-the queue for another worker, exit 0. A second signal skips the wait.
+the queue for another worker, exit 0. A second signal skips the wait; a third exits at once.
 
 Options:
   --redis <url>                Redis, redis://[user:password@]host:port[/db] or rediss://
@@ -188,24 +189,24 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
     io.stderr.write(errorParagraph(error, command.debug));
     return 1;
   }
-  let stops = 0;
   let stopped!: () => void;
   const done = new Promise<void>((resolve) => (stopped = resolve));
-  const stop = (why: string) => {
-    stops++;
-    if (stops === 1) {
-      say(`${why}: shutting down gracefully (send it again to return running jobs at once)`);
-      void worker.close().then(stopped, stopped);
-    } else {
-      say(`${why} again: returning running jobs to the queue now`);
-      void worker.close({ graceMs: 0 });
-    }
+  const graceful = (why: string) => {
+    say(`${why}: shutting down gracefully (send it again to return running jobs at once)`);
+    void worker.close().then(stopped, stopped);
   };
-  const onTerm = () => stop("SIGTERM");
-  const onInt = () => stop("SIGINT");
-  const onAbort = () => stop("stop requested");
-  process.on("SIGTERM", onTerm);
-  process.on("SIGINT", onInt);
+  const disposeSignals = onShutdownSignals({
+    stages: [
+      graceful,
+      (signal) => {
+        say(`${signal} again: returning running jobs to the queue now (a third signal exits at once)`);
+        void worker.close({ graceMs: 0 });
+      },
+    ],
+    // Jobs still running go back to the queue through BullMQ's stalled-job check (--lock-duration).
+    atOnce: (signal) => say(`${signal} a third time: exiting now`),
+  });
+  const onAbort = () => graceful("stop requested");
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
   try {
@@ -213,8 +214,7 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
     say("stopped");
     return 0;
   } finally {
-    process.off("SIGTERM", onTerm);
-    process.off("SIGINT", onInt);
+    disposeSignals();
     options.signal?.removeEventListener("abort", onAbort);
   }
 }
