@@ -79,7 +79,7 @@ async function started(run: Started, count: number): Promise<string[]> {
   return lines;
 }
 
-describe.concurrent("blok-parallel run (subprocess): the first SIGINT or SIGTERM cancels, the run reports, exit 1", () => {
+describe.concurrent("blok-parallel run (subprocess): the first SIGINT or SIGTERM cancels, the run reports, exit 1", { timeout: 90_000 }, () => {
   it.for(["SIGTERM", "SIGINT"] as const)(
     "%s mid-run: error document on stdout, exit 1; the in-process child saw its abort and the worker thread ended",
     async (signal) => {
@@ -122,7 +122,7 @@ describe.concurrent("blok-parallel run (subprocess): the first SIGINT or SIGTERM
   });
 });
 
-describe.concurrent(`blok-parallel run (subprocess): signals with Python children${needsPython}`, () => {
+describe.concurrent(`blok-parallel run (subprocess): signals with Python children${needsPython}`, { timeout: 90_000 }, () => {
   const pythonArgs = ["--python-nodes", PYTHON_NODES, ...(python ? ["--python", python] : [])];
 
   it.skipIf(!python)("SIGTERM: the Python call is cancelled (the node sees CancelledError), exit 1 with the error document, no Python process left", async () => {

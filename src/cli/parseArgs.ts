@@ -1,6 +1,9 @@
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import { UsageError } from "./usageError.js";
 
+/** The smallest `--worker-heap-mb` (the worker pool's own floor). */
+export const MIN_WORKER_HEAP_MB = 16;
+
 
 export type ProgressStyle = "auto" | "bar" | "ndjson" | "none";
 
@@ -14,6 +17,8 @@ export interface RunCommand {
   readonly pythonNodesDir: string | undefined;
   readonly python: string | undefined;
   readonly workers: number | undefined;
+  /** Heap cap of each worker thread, MB (`--worker-heap-mb`). */
+  readonly workerHeapMb: number | undefined;
   readonly progress: ProgressStyle;
   readonly strategy: "sequential" | undefined;
   readonly compareSequential: boolean;
@@ -41,6 +46,9 @@ Options:
                                unless RUNTIME_PYTHON3_HOST is set (default: $PYTHON_NODES_PATH)
   --python <interpreter>       Python interpreter with grpc (default: $BLOK_PYTHON, auto-detected)
   --workers <n>                worker threads for isolation "worker" (default: one per core)
+  --worker-heap-mb <mb>        heap cap of each worker thread: a child allocating past it fails,
+                               the host stays up (default: node's --max-old-space-size, else a
+                               quarter of the machine's memory shared by the threads)
   --progress auto|bar|ndjson|none
                                live bar on a TTY (auto), NDJSON events, or nothing (default: auto)
   --strategy sequential        run every parallel-execution step sequentially (debugging)
@@ -63,6 +71,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     "python-nodes": { type: "string" },
     python: { type: "string" },
     workers: { type: "string" },
+    "worker-heap-mb": { type: "string" },
     progress: { type: "string", default: "auto" },
     strategy: { type: "string" },
     "compare-sequential": { type: "boolean", default: false },
@@ -90,6 +99,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     pythonNodesDir: values["python-nodes"],
     python: values.python,
     workers: wholeNumberOption("workers", values.workers),
+    workerHeapMb: wholeNumberOption("worker-heap-mb", values["worker-heap-mb"], MIN_WORKER_HEAP_MB),
     progress: progress as ProgressStyle,
     strategy: values.strategy as "sequential" | undefined,
     compareSequential: values["compare-sequential"] ?? false,

@@ -2,6 +2,7 @@ import { DefaultLogger } from "../blok/index.js";
 import { DEFAULT_QUEUE_NAME, type QueueWorker, type QueueWorkerEvent, startQueueWorker } from "../runtimes/queue/index.js";
 import { errorParagraph } from "./formatError.js";
 import { onShutdownSignals } from "./shutdownSignals.js";
+import { MIN_WORKER_HEAP_MB } from "./parseArgs.js";
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import { UsageError } from "./usageError.js";
 import type { CliIO } from "./runCommand.js";
@@ -16,6 +17,8 @@ export interface WorkerCommand {
   readonly python: string | undefined;
   readonly concurrency: number;
   readonly workers: number | undefined;
+  /** Heap cap of each worker thread, MB (`--worker-heap-mb`). */
+  readonly workerHeapMb: number | undefined;
   readonly lockDurationMs: number | undefined;
   readonly stalledIntervalMs: number | undefined;
   readonly shutdownGraceMs: number;
@@ -50,6 +53,9 @@ Options:
   --concurrency <n>            jobs this process runs at once (default: 1; raise it for I/O-bound
                                nodes or children with isolation "worker")
   --workers <n>                worker threads for isolation "worker" (default: one per core)
+  --worker-heap-mb <mb>        heap cap of each worker thread: a child allocating past it fails,
+                               the worker stays up (default: node's --max-old-space-size, else a
+                               quarter of the machine's memory shared by the threads)
   --lock-duration <ms>         a worker silent this long is presumed dead and its jobs are run
                                again elsewhere (default: 30000)
   --stalled-interval <ms>      how often to look for jobs of dead workers (default: 30000)
@@ -78,6 +84,7 @@ export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     python: { type: "string" },
     concurrency: { type: "string" },
     workers: { type: "string" },
+    "worker-heap-mb": { type: "string" },
     "lock-duration": { type: "string" },
     "stalled-interval": { type: "string" },
     "shutdown-grace": { type: "string" },
@@ -105,6 +112,7 @@ export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     python: values.python,
     concurrency: wholeNumberOption("concurrency", values.concurrency, 1) ?? 1,
     workers: wholeNumberOption("workers", values.workers, 1),
+    workerHeapMb: wholeNumberOption("worker-heap-mb", values["worker-heap-mb"], MIN_WORKER_HEAP_MB),
     lockDurationMs: wholeNumberOption("lock-duration", values["lock-duration"], 100),
     stalledIntervalMs: wholeNumberOption("stalled-interval", values["stalled-interval"], 100),
     shutdownGraceMs: wholeNumberOption("shutdown-grace", values["shutdown-grace"], 0) ?? 10_000,
@@ -167,6 +175,7 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
       ...(command.pythonNodesDir ? { pythonNodesDir: command.pythonNodesDir } : {}),
       ...(command.python ? { python: command.python } : {}),
       ...(command.workers ? { threads: command.workers } : {}),
+      ...(command.workerHeapMb ? { workerHeapMb: command.workerHeapMb } : {}),
       ...(command.lockDurationMs !== undefined ? { lockDuration: command.lockDurationMs } : {}),
       ...(command.stalledIntervalMs !== undefined ? { stalledInterval: command.stalledIntervalMs } : {}),
       shutdownGraceMs: command.shutdownGraceMs,
