@@ -3,6 +3,7 @@ import { createEnvironment, type RuntimePlugin } from "../environment/index.js";
 import { errorDocument, errorParagraph } from "./formatError.js";
 import type { RunCommand } from "./parseArgs.js";
 import { createProgressReporter } from "./progressReporter.js";
+import { jsonText } from "./jsonText.js";
 import { readBody } from "./readBody.js";
 import { InterruptedError, onShutdownSignals } from "./shutdownSignals.js";
 
@@ -30,7 +31,9 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
   let printed = false;
   const print = (document: unknown) => {
     printed = true;
-    io.stdout.write(`${JSON.stringify(document) ?? "null"}\n`);
+    const { text, bigints } = jsonText(document);
+    for (const path of bigints) io.stderr.write(`blok-parallel: ${path || "the result"} is a BigInt, which JSON cannot hold: printed as a decimal string\n`);
+    io.stdout.write(`${text}\n`);
   };
   const disposeSignals = onShutdownSignals({
     stages: [
