@@ -37,13 +37,15 @@ export const USAGE = `Usage: blok-parallel run <workflow-file> [options]
        blok-parallel worker --redis <url> [options]   (a queue worker: blok-parallel worker --help)
 
 Runs a Blok workflow (JSON or YAML). stdout carries only the final response data as one JSON
-document; progress goes to stderr.
+document; progress goes to stderr. Ctrl-C or SIGTERM cancels the run (error document, exit 1);
+a second one exits at once.
 
 Options:
   --body <json>|@<file>        request body (ctx.request.body)
   --nodes <dir>                directory of local nodes (default: $NODES_PATH)
-  --python-nodes <dir>         directory of Python nodes; starts the bundled Python runtime
-                               unless RUNTIME_PYTHON3_HOST is set (default: $PYTHON_NODES_PATH)
+  --python-nodes <dir>         directory of Python nodes: starts the bundled Python runtime, even
+                               when RUNTIME_PYTHON3_HOST is set (without it: the runtime at
+                               RUNTIME_PYTHON3_HOST, else the bundled one on $PYTHON_NODES_PATH)
   --python <interpreter>       Python interpreter with grpc (default: $BLOK_PYTHON, auto-detected)
   --workers <n>                worker threads for isolation "worker" (default: one per core)
   --worker-heap-mb <mb>        heap cap of each worker thread: a child allocating past it fails,
