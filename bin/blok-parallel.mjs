@@ -13,4 +13,8 @@ if (existsSync(sources)) {
 } else {
   entry = await import("../dist/cli.js");
 }
-process.exitCode = await entry.main(process.argv.slice(2));
+const code = await entry.main(process.argv.slice(2));
+// main() has printed its document and closed every runtime it started. What may still hold the
+// event loop is a node that ignored its abort (cancelled, timed out, interrupted): the command is
+// over, so exit once stdout is flushed instead of waiting for it.
+process.stdout.write("", () => process.exit(code));

@@ -87,6 +87,7 @@ describe("main(argv, io): runs", () => {
 
   it("Ctrl-C cancels the run: running children observe their abort, exit 1", async () => {
     const others = process.listeners("SIGINT");
+    const sigtermListeners = process.listenerCount("SIGTERM");
     for (const listener of others) process.removeListener("SIGINT", listener);
     try {
       const runId = `sigint-${Date.now()}`;
@@ -96,9 +97,10 @@ describe("main(argv, io): runs", () => {
       process.emit("SIGINT");
       const result = await pending;
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe("blok-parallel: Parallel execution cancelled: interrupted (SIGINT)\n");
+      expect(result.stderr).toBe("blok-parallel: SIGINT: cancelling the run (send it again to exit at once)\nblok-parallel: Parallel execution cancelled: interrupted by SIGINT\n");
       expect(journal().filter((event) => event.event === "abort")).toHaveLength(2);
       expect(process.listenerCount("SIGINT")).toBe(0);
+      expect(process.listenerCount("SIGTERM")).toBe(sigtermListeners);
     } finally {
       for (const listener of others) process.on("SIGINT", listener);
     }

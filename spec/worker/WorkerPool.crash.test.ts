@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { WorkerCrashedError, WorkerPool } from "../../src/runtimes/worker/index.js";
+import { WorkerCrashedError, WorkerHeapLimitError, WorkerPool } from "../../src/runtimes/worker/index.js";
 import { chunkStatsNode, fixture } from "./fixture.js";
 
 let pool: WorkerPool;
@@ -44,12 +44,21 @@ describe("WorkerPool.run() thread crashes", () => {
     await expect(stats(1)).resolves.toMatchObject({ data: { count: 4 } });
   });
 
-  it("WorkerPool.run() turns a node running out of heap into a crash of its thread only (maxHeapMb)", async () => {
+  it("WorkerPool.run() fails a node allocating past maxHeapMb with WorkerHeapLimitError naming it and the cap; the thread is replaced, the host stays well under", async () => {
     pool = new WorkerPool({ maxThreads: 1, maxHeapMb: 32 });
-    const error = (await crash("oom").catch((e: unknown) => e)) as WorkerCrashedError;
-    expect(error).toBeInstanceOf(WorkerCrashedError);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    const error = (await crash("oom").catch((e: unknown) => e)) as WorkerHeapLimitError;
+    clearInterval(sampler);
+    expect(error).toBeInstanceOf(WorkerHeapLimitError);
+    expect(error).toMatchObject({ name: "WorkerHeapLimitError", nodeName: "crash-oom", limitMb: 32, runtime: "worker" });
+    expect(error.message).toBe('Worker thread running node "crash-oom" exceeded its 32 MB heap limit (raise it with --worker-heap-mb or the pool\'s maxHeapMb)');
     expect(error.cause).toMatchObject({ code: "ERR_WORKER_OUT_OF_MEMORY" });
+    // The whole process (host and thread) grew by a few times the cap at most, not by gigabytes.
+    expect((peak - before) / 2 ** 20).toBeLessThan(32 * 8);
     await expect(stats(1)).resolves.toMatchObject({ data: { count: 4 } });
+    expect(pool.stats()).toMatchObject({ crashed: 1, completed: 1, started: 2 });
   });
 
   it("WorkerPool.run() does not blame the next task for a timer a finished node left behind", async () => {

@@ -8,6 +8,10 @@ import type { RunCommand } from "./parseArgs.js";
 export async function createPlugins(command: RunCommand): Promise<RuntimePlugin[]> {
   return [
     pythonPlugin({ ...(command.pythonNodesDir ? { nodesDir: command.pythonNodesDir } : {}), ...(command.python ? { python: command.python } : {}) }),
-    workerPlugin({ ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}), ...(command.workers ? { threads: command.workers } : {}) }),
+    workerPlugin({
+      ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}),
+      ...(command.workers ? { threads: command.workers } : {}),
+      ...(command.workerHeapMb ? { heapMb: command.workerHeapMb } : {}),
+    }),
   ];
 }

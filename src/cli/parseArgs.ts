@@ -1,6 +1,9 @@
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import { UsageError } from "./usageError.js";
 
+/** The smallest `--worker-heap-mb` (the worker pool's own floor). */
+export const MIN_WORKER_HEAP_MB = 16;
+
 
 export type ProgressStyle = "auto" | "bar" | "ndjson" | "none";
 
@@ -14,6 +17,8 @@ export interface RunCommand {
   readonly pythonNodesDir: string | undefined;
   readonly python: string | undefined;
   readonly workers: number | undefined;
+  /** Heap cap of each worker thread, MB (`--worker-heap-mb`). */
+  readonly workerHeapMb: number | undefined;
   readonly progress: ProgressStyle;
   readonly strategy: "sequential" | undefined;
   readonly compareSequential: boolean;
@@ -34,15 +39,20 @@ export const USAGE = `Usage: blok-parallel run <workflow-file> [options]
        blok-parallel worker --redis <url> [options]   (a queue worker: blok-parallel worker --help)
 
 Runs a Blok workflow (JSON or YAML). stdout carries only the final response data as one JSON
-document; progress goes to stderr.
+document; progress goes to stderr. Ctrl-C or SIGTERM cancels the run (error document, exit 1);
+a second one exits at once.
 
 Options:
   --body <json>|@<file>        request body (ctx.request.body)
   --nodes <dir>                directory of local nodes (default: $NODES_PATH)
-  --python-nodes <dir>         directory of Python nodes; starts the bundled Python runtime
-                               unless RUNTIME_PYTHON3_HOST is set (default: $PYTHON_NODES_PATH)
+  --python-nodes <dir>         directory of Python nodes: starts the bundled Python runtime, even
+                               when RUNTIME_PYTHON3_HOST is set (without it: the runtime at
+                               RUNTIME_PYTHON3_HOST, else the bundled one on $PYTHON_NODES_PATH)
   --python <interpreter>       Python interpreter with grpc (default: $BLOK_PYTHON, auto-detected)
   --workers <n>                worker threads for isolation "worker" (default: one per core)
+  --worker-heap-mb <mb>        heap cap of each worker thread: a child allocating past it fails,
+                               the host stays up (default: node's --max-old-space-size, else a
+                               quarter of the machine's memory shared by the threads)
   --progress auto|bar|ndjson|none
                                live bar on a TTY (auto), NDJSON events, or nothing (default: auto)
   --strategy sequential        run every parallel-execution step sequentially (debugging)
@@ -68,6 +78,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     "python-nodes": { type: "string" },
     python: { type: "string" },
     workers: { type: "string" },
+    "worker-heap-mb": { type: "string" },
     progress: { type: "string", default: "auto" },
     strategy: { type: "string" },
     "compare-sequential": { type: "boolean", default: false },
@@ -96,6 +107,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     pythonNodesDir: values["python-nodes"],
     python: values.python,
     workers: wholeNumberOption("workers", values.workers),
+    workerHeapMb: wholeNumberOption("worker-heap-mb", values["worker-heap-mb"], MIN_WORKER_HEAP_MB),
     progress: progress as ProgressStyle,
     strategy: values.strategy as "sequential" | undefined,
     compareSequential: values["compare-sequential"] ?? false,

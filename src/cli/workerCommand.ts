@@ -1,6 +1,8 @@
 import { DefaultLogger } from "../blok/index.js";
 import { DEFAULT_QUEUE_NAME, type QueueWorker, type QueueWorkerEvent, startQueueWorker } from "../runtimes/queue/index.js";
 import { errorParagraph } from "./formatError.js";
+import { onShutdownSignals } from "./shutdownSignals.js";
+import { MIN_WORKER_HEAP_MB } from "./parseArgs.js";
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import { UsageError } from "./usageError.js";
 import type { CliIO } from "./runCommand.js";
@@ -15,6 +17,8 @@ export interface WorkerCommand {
   readonly python: string | undefined;
   readonly concurrency: number;
   readonly workers: number | undefined;
+  /** Heap cap of each worker thread, MB (`--worker-heap-mb`). */
+  readonly workerHeapMb: number | undefined;
   readonly lockDurationMs: number | undefined;
   readonly stalledIntervalMs: number | undefined;
   readonly shutdownGraceMs: number;
@@ -36,7 +40,7 @@ Runs the children of parallel-execution steps whose execution.backend is "queue"
 jobs from a Redis queue and runs each named node from THIS machine's node directories (a job
 never carries code). Start as many as you like, on as many machines as you like. SIGTERM or
 Ctrl-C: take no new job, let running ones finish (up to --shutdown-grace), put the rest back in
-the queue for another worker, exit 0. A second signal skips the wait.
+the queue for another worker, exit 0. A second signal skips the wait; a third exits at once.
 
 Options:
   --redis <url>                Redis, redis://[user:password@]host:port[/db] or rediss://
@@ -49,6 +53,9 @@ Options:
   --concurrency <n>            jobs this process runs at once (default: 1; raise it for I/O-bound
                                nodes or children with isolation "worker")
   --workers <n>                worker threads for isolation "worker" (default: one per core)
+  --worker-heap-mb <mb>        heap cap of each worker thread: a child allocating past it fails,
+                               the worker stays up (default: node's --max-old-space-size, else a
+                               quarter of the machine's memory shared by the threads)
   --lock-duration <ms>         a worker silent this long is presumed dead and its jobs are run
                                again elsewhere (default: 30000)
   --stalled-interval <ms>      how often to look for jobs of dead workers (default: 30000)
@@ -77,6 +84,7 @@ export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     python: { type: "string" },
     concurrency: { type: "string" },
     workers: { type: "string" },
+    "worker-heap-mb": { type: "string" },
     "lock-duration": { type: "string" },
     "stalled-interval": { type: "string" },
     "shutdown-grace": { type: "string" },
@@ -104,6 +112,7 @@ export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     python: values.python,
     concurrency: wholeNumberOption("concurrency", values.concurrency, 1) ?? 1,
     workers: wholeNumberOption("workers", values.workers, 1),
+    workerHeapMb: wholeNumberOption("worker-heap-mb", values["worker-heap-mb"], MIN_WORKER_HEAP_MB),
     lockDurationMs: wholeNumberOption("lock-duration", values["lock-duration"], 100),
     stalledIntervalMs: wholeNumberOption("stalled-interval", values["stalled-interval"], 100),
     shutdownGraceMs: wholeNumberOption("shutdown-grace", values["shutdown-grace"], 0) ?? 10_000,
@@ -166,6 +175,7 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
       ...(command.pythonNodesDir ? { pythonNodesDir: command.pythonNodesDir } : {}),
       ...(command.python ? { python: command.python } : {}),
       ...(command.workers ? { threads: command.workers } : {}),
+      ...(command.workerHeapMb ? { workerHeapMb: command.workerHeapMb } : {}),
       ...(command.lockDurationMs !== undefined ? { lockDuration: command.lockDurationMs } : {}),
       ...(command.stalledIntervalMs !== undefined ? { stalledInterval: command.stalledIntervalMs } : {}),
       shutdownGraceMs: command.shutdownGraceMs,
@@ -188,24 +198,24 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
     io.stderr.write(errorParagraph(error, command.debug));
     return 1;
   }
-  let stops = 0;
   let stopped!: () => void;
   const done = new Promise<void>((resolve) => (stopped = resolve));
-  const stop = (why: string) => {
-    stops++;
-    if (stops === 1) {
-      say(`${why}: shutting down gracefully (send it again to return running jobs at once)`);
-      void worker.close().then(stopped, stopped);
-    } else {
-      say(`${why} again: returning running jobs to the queue now`);
-      void worker.close({ graceMs: 0 });
-    }
+  const graceful = (why: string) => {
+    say(`${why}: shutting down gracefully (send it again to return running jobs at once)`);
+    void worker.close().then(stopped, stopped);
   };
-  const onTerm = () => stop("SIGTERM");
-  const onInt = () => stop("SIGINT");
-  const onAbort = () => stop("stop requested");
-  process.on("SIGTERM", onTerm);
-  process.on("SIGINT", onInt);
+  const disposeSignals = onShutdownSignals({
+    stages: [
+      graceful,
+      (signal) => {
+        say(`${signal} again: returning running jobs to the queue now (a third signal exits at once)`);
+        void worker.close({ graceMs: 0 });
+      },
+    ],
+    // Jobs still running go back to the queue through BullMQ's stalled-job check (--lock-duration).
+    atOnce: (signal) => say(`${signal} a third time: exiting now`),
+  });
+  const onAbort = () => graceful("stop requested");
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
   try {
@@ -213,8 +223,7 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
     say("stopped");
     return 0;
   } finally {
-    process.off("SIGTERM", onTerm);
-    process.off("SIGINT", onInt);
+    disposeSignals();
     options.signal?.removeEventListener("abort", onAbort);
   }
 }

@@ -8,6 +8,12 @@ export interface WorkerPluginOptions {
   readonly nodesDir?: string;
   /** Thread count; default one per core. */
   readonly threads?: number;
+  /**
+   * Heap cap of each thread in MB: a child allocating past it fails with "exceeded its N MB heap
+   * limit" and the host stays up. Default: the process's `--max-old-space-size`, else a quarter of
+   * the machine's memory shared by the threads (see `WorkerPoolOptions.maxHeapMb`).
+   */
+  readonly heapMb?: number;
 }
 
 /**
@@ -20,7 +26,10 @@ export function workerPlugin(options: WorkerPluginOptions = {}): RuntimePlugin {
     resolveWorker: async (step) => {
       const nodesDir = options.nodesDir ?? process.env.NODES_PATH ?? "";
       const file = await findLocalNodeFile(step.node, nodesDir);
-      pool ??= new WorkerPool(options.threads === undefined ? {} : { maxThreads: options.threads });
+      pool ??= new WorkerPool({
+        ...(options.threads === undefined ? {} : { maxThreads: options.threads }),
+        ...(options.heapMb === undefined ? {} : { maxHeapMb: options.heapMb }),
+      });
       return new WorkerNode(pool, file);
     },
     close: async () => {

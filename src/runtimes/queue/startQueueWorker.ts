@@ -40,6 +40,8 @@ export interface QueueWorkerOptions {
   readonly python?: string;
   /** Worker threads for `local` children with isolation `worker` (default one per core). */
   readonly threads?: number;
+  /** Heap cap of each of those threads, in MB (default: see `workerPlugin`'s `heapMb`). */
+  readonly workerHeapMb?: number;
   /** `module` nodes, by registry key (the container and `@blok-ts/if-else` are always there). */
   readonly nodes?: Record<string, NodeLike>;
   /** Runtimes to use instead of the default Python and worker-thread plugins (closed by `close()`). */
@@ -186,7 +188,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
   const plugins = options.plugins ?? [
     lazyPythonPlugin({ ...(options.pythonNodesDir ? { nodesDir: options.pythonNodesDir } : {}), ...(options.python ? { python: options.python } : {}) }),
-    lazyWorkerPlugin({ ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}), ...(options.threads ? { threads: options.threads } : {}) }),
+    lazyWorkerPlugin({
+      ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.workerHeapMb ? { heapMb: options.workerHeapMb } : {}),
+    }),
   ];
   const environment = createEnvironment({ ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}), ...(options.nodes ? { nodes: options.nodes } : {}), plugins });
   const resolveWorker = plugins.find((plugin) => plugin.resolveWorker)?.resolveWorker;

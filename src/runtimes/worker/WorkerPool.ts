@@ -6,13 +6,13 @@ import type { Worker } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { WorkerCloneError } from "./errors/WorkerCloneError.js";
 import { WorkerCrashedError } from "./errors/WorkerCrashedError.js";
+import { WorkerHeapLimitError } from "./errors/WorkerHeapLimitError.js";
 import { WorkerNodeError } from "./errors/WorkerNodeError.js";
 import { WorkerPoolDestroyedError } from "./errors/WorkerPoolDestroyedError.js";
 import { WorkerTaskAbortedError } from "./errors/WorkerTaskAbortedError.js";
 import type { WorkerRuntimeError } from "./errors/WorkerRuntimeError.js";
 import type { ResultEnvelope, TaskMessage, WorkerTaskTiming } from "./protocol.js";
 import { locateUncloneable } from "./thread/locate-uncloneable.cjs";
-import { threadExecArgv } from "./threadExecArgv.js";
 import { ThreadSlots } from "./ThreadSlots.js";
 import { parseWorkerPoolOptions, type WorkerPoolOptions } from "./WorkerPoolOptions.js";
 
@@ -85,6 +85,7 @@ export interface WorkerPoolStats {
  * a time. Failures are typed and name the node: {@link WorkerNodeError} (the node failed; thread
  * kept), {@link WorkerCrashedError} (the thread died; only this task fails),
  * {@link WorkerTaskAbortedError} (signal fired; thread terminated and replaced),
+ * {@link WorkerHeapLimitError} (the node exceeded its thread's heap cap; thread replaced),
  * {@link WorkerCloneError} (a value cannot cross the boundary), {@link WorkerPoolDestroyedError}.
  *
  * Threads are unreferenced while idle, so an idle pool does not keep the process alive; still,
@@ -115,6 +116,8 @@ export class WorkerPool {
    * for the thread to be really gone.
    */
   readonly #live = new Map<Worker, Promise<void>>();
+  /** Each thread's heap cap, named in the error of a node that exceeds it. */
+  readonly #maxHeapMb: number;
   /** Set by the first `destroy`; later calls return the same promise. */
   #destroying: Promise<void> | undefined;
   #completed = 0;
@@ -130,7 +133,8 @@ export class WorkerPool {
    * @throws {RangeError} when an option is invalid
    */
   constructor(options: WorkerPoolOptions = {}) {
-    const { minThreads, maxThreads, idleTimeoutMs, maxHeapMb, execArgv } = parseWorkerPoolOptions(options);
+    const { minThreads, maxThreads, idleTimeoutMs, maxHeapMb, execArgv, resourceLimits } = parseWorkerPoolOptions(options);
+    this.#maxHeapMb = maxHeapMb;
     this.#piscina = new Piscina({
       filename: ENTRY_URL,
       minThreads,
@@ -142,8 +146,8 @@ export class WorkerPool {
       // is counted as an orphan error. The pool's round trip with this setting is in
       // docs/bench/workers.md.
       atomics: "disabled",
-      execArgv: execArgv ?? threadExecArgv(),
-      ...(maxHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } }),
+      execArgv,
+      resourceLimits,
     });
     this.#slots = new ThreadSlots(maxThreads);
     this.#piscina.on("workerCreate", this.#trackThreads);
@@ -159,7 +163,8 @@ export class WorkerPool {
    * @throws {WorkerNodeError} the node threw, returned `{ success: false, error }`, or did not load
    * @throws {WorkerCloneError} the context, inputs or result cannot cross the thread boundary
    * @throws {WorkerTaskAbortedError} `signal` fired before the node finished
-   * @throws {WorkerCrashedError} the thread died (process.exit, an escaped async error, out of memory)
+   * @throws {WorkerHeapLimitError} the node exceeded the thread's heap cap (`maxHeapMb`)
+   * @throws {WorkerCrashedError} the thread died otherwise (process.exit, an escaped async error)
    * @throws {WorkerPoolDestroyedError} the pool was destroyed before or during the call
    */
   async run(task: WorkerTask, options: WorkerRunOptions = {}): Promise<WorkerTaskResult> {
@@ -269,6 +274,7 @@ export class WorkerPool {
       return new WorkerCloneError(task.name, "input", culprit, error);
     }
     this.#crashed++;
+    if ((error as NodeJS.ErrnoException | undefined)?.code === "ERR_WORKER_OUT_OF_MEMORY") return new WorkerHeapLimitError(task.name, this.#maxHeapMb, error);
     return new WorkerCrashedError(task.name, error);
   }
 

@@ -18,13 +18,15 @@ export {
   type FilledWorkerPoolOptions,
   type WorkerPoolOptions,
 } from "./WorkerPoolOptions.js";
-export { threadExecArgv } from "./threadExecArgv.js";
+export { threadExecArgv, threadFlags, type ThreadFlags, type ThreadResourceLimits } from "./threadExecArgv.js";
+export { defaultHeapMb, type MemoryFacts } from "./defaultHeapMb.js";
 export { WorkerNode } from "./WorkerNode.js";
 export type { SerialisedError, WorkerTaskTiming } from "./protocol.js";
 export type { UncloneableValue } from "./thread/locate-uncloneable.cjs";
 export { WorkerRuntimeError } from "./errors/WorkerRuntimeError.js";
 export { WorkerNodeError, type WorkerNodeFailure } from "./errors/WorkerNodeError.js";
 export { WorkerCrashedError } from "./errors/WorkerCrashedError.js";
+export { WorkerHeapLimitError } from "./errors/WorkerHeapLimitError.js";
 export { WorkerTaskAbortedError } from "./errors/WorkerTaskAbortedError.js";
 export { WorkerCloneError, type CloneDirection } from "./errors/WorkerCloneError.js";
 export { WorkerPoolDestroyedError } from "./errors/WorkerPoolDestroyedError.js";

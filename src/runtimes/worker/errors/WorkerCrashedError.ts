@@ -1,12 +1,12 @@
 import { WorkerRuntimeError } from "./WorkerRuntimeError.js";
 
 /**
- * The thread running the node died: the node called `process.exit`, an error escaped it
- * asynchronously (a throwing timer), or the thread ran out of memory. Only this task fails; the
- * pool drops the thread and starts another when needed.
+ * The thread running the node died: the node called `process.exit`, or an error escaped it
+ * asynchronously (a throwing timer). Running past the heap cap is a `WorkerHeapLimitError`
+ * instead. Only this task fails; the pool drops the thread and starts another when needed.
  *
  * `cause` is what the thread died of, as piscina reported it (e.g. `worker exited with code: 3`,
- * an `ERR_WORKER_OUT_OF_MEMORY` error, or the escaped error itself).
+ * or the escaped error itself).
  */
 export class WorkerCrashedError extends WorkerRuntimeError {
   override readonly name = "WorkerCrashedError";
