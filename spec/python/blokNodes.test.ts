@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DefaultLogger, GlobalError } from "../../src/blok/index.js";
 import { type BlokEnvironment, createEnvironment, pythonPlugin } from "../../src/environment/index.js";
 import type { Workflow } from "../../src/runner/index.js";
-import { blokProject, hostileStrings, needsPython, python } from "./helpers.js";
+import { blokProject, exampleNodes, hostileStrings, needsPython, python } from "./helpers.js";
 
 // Any shape: workflow documents and node outputs are checked field by field.
 // biome-ignore lint/suspicious/noExplicitAny: test data
@@ -89,5 +89,23 @@ describe.skipIf(!python)(`Blok's released Python nodes on the bundled runtime (n
     expect(data.inputs.list).toEqual(hostile);
     expect(data.body).toEqual(body);
     expect(existsSync(canary)).toBe(false);
+  });
+});
+
+describe.skipIf(!python)(`the Blok-style example (examples/mixed/python-nodes/nodes/nodes.py)${needsPython}`, () => {
+  it("runs keywords (registry NanoService) beside text_stats (file node), and its 422 fails the container with 422", async () => {
+    const env = createEnvironment({ plugins: [pythonPlugin({ nodesDir: exampleNodes, ...(python ? { python } : {}) })] });
+    const file = join(exampleNodes, "keywords-workflow.json");
+    try {
+      const run = await env.run(file, { ...quiet, body: { text: "Parallel children run in parallel; Python children too. Children!" }, id: "r-7" });
+      const [keywords, stats] = (run.response.data as Any).results;
+      expect(keywords).toEqual({ keywords: [{ word: "children", count: 3 }, { word: "parallel", count: 2 }, { word: "python", count: 1 }], request_id: "r-7" });
+      expect(stats.words).toBe(9);
+      const error = (await env.run(file, { ...quiet, body: { text: "a b c" } }).catch((e: unknown) => e)) as GlobalError;
+      expect(error.context.code).toBe(422);
+      expect(((error.cause as Any).cause as GlobalError).context.json).toEqual({ field: "text", min_length: 4 });
+    } finally {
+      await env.close();
+    }
   });
 });
