@@ -13,7 +13,7 @@ import threading
 from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from .blok_node import blok_handle, is_blok_node
-from .blok_registry import find_registry, import_registry
+from .blok_registry import find_registry, import_registry, load_compat_core
 from .errors import NodeLoadError, NodeNotFoundError
 from .node import Node
 
@@ -71,6 +71,9 @@ class NodeRegistry:
         return loaded
 
     def _load(self, name: str) -> LoadedNode:
+        # Node files written for Blok import `core`: make it ours before any of them runs, so a
+        # `core/` in the working directory (which `python -m` puts first on sys.path) cannot win.
+        load_compat_core()
         if self.blok_package is not None:
             registry = self._blok_registry()
             if name in registry:

@@ -131,6 +131,57 @@ class BrokenProjects(unittest.TestCase):
         )
         self.assertEqual(call(NodeRegistry(self.project.root), "shout", {"config": {"text": "hey"}}), "HEY")
 
+    def test_a_global_error_raised_from_handle_fails_like_set_error(self):
+        self.project.write(
+            "raiser/node.py",
+            """
+            from core.nanoservice import NanoService
+            from core.types.global_error import GlobalError
+            class Raiser(NanoService):
+                async def handle(self, ctx, inputs):
+                    error = GlobalError("conflict")
+                    error.setCode(409)
+                    error.setJson({"id": 1})
+                    raise error
+            """,
+        )
+        with self.assertRaises(GlobalError) as caught:
+            call(NodeRegistry(self.project.root), "raiser", {})
+        self.assertEqual((str(caught.exception), caught.exception.code, caught.exception.json), ("conflict", 409, {"id": 1}))
+
+    def test_a_core_in_the_working_directory_does_not_shadow_the_compatibility_package(self):
+        import sys
+
+        self.project.write("core/__init__.py", "raise RuntimeError('Blok core imported')\n")
+        self.project.write(
+            "n/node.py",
+            """
+            from core.nanoservice import NanoService
+            from core.types.nanoservice_response import NanoServiceResponse
+            class N(NanoService):
+                async def handle(self, ctx, inputs):
+                    r = NanoServiceResponse()
+                    r.setSuccess("compat core")
+                    return r
+            """,
+        )
+        # As in a fresh runtime process: no `core` imported yet, the working directory first on
+        # sys.path (what `python -m` does).
+        saved = {name: module for name, module in sys.modules.items() if name == "core" or name.startswith("core.")}
+        for name in saved:
+            del sys.modules[name]
+
+        def restore():
+            for name in [n for n in sys.modules if n == "core" or n.startswith("core.")]:
+                del sys.modules[name]
+            sys.modules.update(saved)
+            if self.project.root in sys.path:
+                sys.path.remove(self.project.root)
+
+        self.addCleanup(restore)
+        sys.path.insert(0, self.project.root)
+        self.assertEqual(call(NodeRegistry(self.project.root), "n", {}), "compat core")
+
 
 if __name__ == "__main__":
     unittest.main()
