@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import sys
 import unittest
 
 from blok_project import FIXTURE, TempProject, forget_blok_project
@@ -10,6 +11,18 @@ from blok_runtime.context import Context
 from blok_runtime.errors import NodeLoadError, NodeNotFoundError
 from blok_runtime.loader import NodeRegistry
 from core.types.global_error import GlobalError
+
+
+# A NanoService that only the compatibility package can import (the tests' Blok cores raise).
+COMPAT_NODE = """
+from core.nanoservice import NanoService
+from core.types.nanoservice_response import NanoServiceResponse
+class N(NanoService):
+    async def handle(self, ctx, inputs):
+        r = NanoServiceResponse()
+        r.setSuccess("compat core")
+        return r
+"""
 
 
 def call(registry, name, payload):
@@ -98,20 +111,7 @@ class BrokenProjects(unittest.TestCase):
     def test_a_project_copy_of_blok_core_does_not_replace_the_compatibility_package(self):
         # Blok's own runtime folder ships core/ beside nodes/: its eval-based mapper must not load.
         self.project.write("core/__init__.py", "raise RuntimeError('Blok core imported')\n")
-        self.project.write(
-            "nodes/nodes.py",
-            """
-            from core.nanoservice import NanoService
-            from core.types.nanoservice_response import NanoServiceResponse
-            class N(NanoService):
-                async def handle(self, ctx, inputs):
-                    r = NanoServiceResponse()
-                    r.setSuccess("compat core")
-                    return r
-            def get_nodes():
-                return {"n": N()}
-            """,
-        )
+        self.project.write("nodes/nodes.py", COMPAT_NODE + "\ndef get_nodes():\n    return {'n': N()}\n")
         self.assertEqual(call(NodeRegistry(self.project.root), "n", {}), "compat core")
 
     def test_a_nanoservice_file_in_a_plain_nodes_directory_is_served(self):
@@ -150,21 +150,8 @@ class BrokenProjects(unittest.TestCase):
         self.assertEqual((str(caught.exception), caught.exception.code, caught.exception.json), ("conflict", 409, {"id": 1}))
 
     def test_a_core_in_the_working_directory_does_not_shadow_the_compatibility_package(self):
-        import sys
-
         self.project.write("core/__init__.py", "raise RuntimeError('Blok core imported')\n")
-        self.project.write(
-            "n/node.py",
-            """
-            from core.nanoservice import NanoService
-            from core.types.nanoservice_response import NanoServiceResponse
-            class N(NanoService):
-                async def handle(self, ctx, inputs):
-                    r = NanoServiceResponse()
-                    r.setSuccess("compat core")
-                    return r
-            """,
-        )
+        self.project.write("n/node.py", COMPAT_NODE)
         # As in a fresh runtime process: no `core` imported yet, the working directory first on
         # sys.path (what `python -m` does).
         saved = {name: module for name, module in sys.modules.items() if name == "core" or name.startswith("core.")}
