@@ -90,10 +90,21 @@ class NanoService(NodeBase):
             )
         problems: List[str] = [
             f"{'/'.join(str(part) for part in error.absolute_path) or '(root)'}: {error.message}"
-            for error in sorted(Draft7Validator(schema).iter_errors(obj), key=lambda e: list(map(str, e.absolute_path)))
+            for error in sorted(self._validator(schema).iter_errors(obj), key=lambda e: list(map(str, e.absolute_path)))
         ]
         if problems:
             raise ValidationError(f"{what} of node {self._label()} do not match its {schema_name}: " + "; ".join(problems))
+
+    def _validator(self, schema: Any) -> Any:
+        # One validator per schema object, built on first use: building one per call would cost
+        # more than most validations. Keyed by identity, so assigning a new schema (or calling
+        # setSchemas) is seen at once; the entry keeps its schema alive so the id stays unique.
+        cache: Dict[int, Any] = self.__dict__.setdefault("_validators", {})
+        entry = cache.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            entry = (schema, Draft7Validator(schema))
+            cache[id(schema)] = entry
+        return entry[1]
 
     def _label(self) -> str:
         return repr(self.name or self.node or type(self).__name__)

@@ -123,6 +123,13 @@ class NanoServiceTest(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, "must return a NanoServiceResponse, got dict"):
             run(Wrong(), {})
 
+    def test_a_schema_replaced_after_a_call_is_the_one_checked(self):
+        node = Greeter()
+        run(node, {"name": "ada"})
+        node.setSchemas({"type": "object", "required": ["surname"]}, {})
+        with self.assertRaisesRegex(ValidationError, "'surname' is a required property"):
+            run(node, {"name": "ada"})
+
     def test_schemas_accessors_and_empty_schemas_accept_anything(self):
         node = Greeter()
         node.setSchemas({}, {})
