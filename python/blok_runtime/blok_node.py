@@ -32,9 +32,14 @@ def blok_handle(name: str, instance: Any) -> Callable[[Context, Any], Coroutine[
         response = instance.process(ctx)
         if inspect.isawaitable(response):
             response = await response
-        error = response.get("error") if isinstance(response, dict) else getattr(response, "error", None)
+        if not isinstance(response, dict) and not (hasattr(response, "data") and hasattr(response, "error")):
+            raise TypeError(
+                f"process() of node {name!r} must return a response with data and error, "
+                f"got {type(response).__name__}"
+            )
+        error = response.get("error") if isinstance(response, dict) else response.error
         if error is not None:
             raise global_error_from(error)
-        return response.get("data") if isinstance(response, dict) else getattr(response, "data", None)
+        return response.get("data") if isinstance(response, dict) else response.data
 
     return handle

@@ -18,6 +18,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import threading
 import types
 from typing import Any, Dict, Optional
 
@@ -27,6 +28,8 @@ _PACKAGE = "nodes"
 _COMPAT = "core"
 # python/ of this package: the folder holding blok_runtime/ and the compatibility core/.
 _RUNTIME_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Node imports run in worker threads: two first calls must not each create a `core` module.
+_CORE_LOCK = threading.Lock()
 
 
 def find_registry(nodes_dir: str) -> Optional[str]:
@@ -94,6 +97,11 @@ def load_compat_core() -> types.ModuleType:
     Raises:
         NodeLoadError: another module named ``core`` is already imported.
     """
+    with _CORE_LOCK:
+        return _load_compat_core()
+
+
+def _load_compat_core() -> types.ModuleType:
     existing = sys.modules.get(_COMPAT)
     if existing is not None:
         if getattr(existing, "BLOK_TS_COMPAT", False):
@@ -110,7 +118,11 @@ def load_compat_core() -> types.ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[_COMPAT] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[_COMPAT]
+        raise
     return module
 
 

@@ -108,6 +108,21 @@ class BrokenProjects(unittest.TestCase):
         with self.assertRaisesRegex(NodeLoadError, "maps 'x' to int, which is neither a node instance"):
             asyncio.run(NodeRegistry(self.project.root).get("x"))
 
+    def test_a_node_whose_process_returns_no_response_is_explained(self):
+        self.project.write(
+            "nodes/nodes.py",
+            """
+            from core.node_base import NodeBase
+            class Silent(NodeBase):
+                async def run(self, ctx):
+                    return None
+            def get_nodes():
+                return {"silent": Silent()}
+            """,
+        )
+        with self.assertRaisesRegex(TypeError, "process\\(\\) of node 'silent' must return a response with data and error, got NoneType"):
+            call(NodeRegistry(self.project.root), "silent", {})
+
     def test_a_project_copy_of_blok_core_does_not_replace_the_compatibility_package(self):
         # Blok's own runtime folder ships core/ beside nodes/: its eval-based mapper must not load.
         self.project.write("core/__init__.py", "raise RuntimeError('Blok core imported')\n")
