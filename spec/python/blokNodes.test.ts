@@ -20,7 +20,8 @@ function workflow(steps: Any[], nodes: Record<string, Any>): Workflow {
 
 const python3 = (name: string, node: string) => ({ name, node, type: "runtime.python3" });
 
-describe.skipIf(!python)(`Blok's released Python nodes on the bundled runtime (nodes/nodes.py + core)${needsPython}`, () => {
+// The first test of each suite also starts the Python runtime: generous on a loaded machine.
+describe.skipIf(!python)(`Blok's released Python nodes on the bundled runtime (nodes/nodes.py + core)${needsPython}`, { timeout: 60_000 }, () => {
   let env: BlokEnvironment;
   let scratch: string;
 
@@ -92,7 +93,7 @@ describe.skipIf(!python)(`Blok's released Python nodes on the bundled runtime (n
   });
 });
 
-describe.skipIf(!python)(`the Blok-style example (examples/mixed/python-nodes/nodes/nodes.py)${needsPython}`, () => {
+describe.skipIf(!python)(`the Blok-style example (examples/mixed/python-nodes/nodes/nodes.py)${needsPython}`, { timeout: 60_000 }, () => {
   it("runs keywords (registry NanoService) beside text_stats (file node), and its 422 fails the container with 422", async () => {
     const env = createEnvironment({ plugins: [pythonPlugin({ nodesDir: exampleNodes, ...(python ? { python } : {}) })] });
     const file = join(exampleNodes, "keywords-workflow.json");

@@ -12,7 +12,8 @@ const PROJECT = "spec/python/fixtures/blok_project";
 const workflowFile = (name: string) => `spec/python/fixtures/workflows/${name}.json`;
 const env = { CONSOLE_LOG_ACTIVE: "false", ...(python ? { BLOK_PYTHON: python } : {}) };
 
-describe.skipIf(!python)(`blok-parallel run --python-nodes <Blok project>${needsPython}`, () => {
+// Each test is a CLI subprocess starting tsx and a Python runtime: generous on a loaded machine.
+describe.skipIf(!python)(`blok-parallel run --python-nodes <Blok project>${needsPython}`, { timeout: 120_000 }, () => {
   const scratch = mkdtempSync(join(tmpdir(), "blok-python-cli-"));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
