@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DefaultLogger, GlobalError } from "../../src/blok/index.js";
 import { type BlokEnvironment, createEnvironment, pythonPlugin } from "../../src/environment/index.js";
@@ -89,6 +90,26 @@ describe.skipIf(!python)(`Blok's released Python nodes on the bundled runtime (n
     expect(data.inputs.text).toBe(hostile[0]);
     expect(data.inputs.list).toEqual(hostile);
     expect(data.body).toEqual(body);
+    expect(existsSync(canary)).toBe(false);
+  });
+
+  it("property: any string, bare or wrapped as ${...} / js/..., reaches a Blok NanoService verbatim", async () => {
+    const canary = join(scratch, "canary-property");
+    const doc = workflow([python3("echo", "blok-echo")], { echo: { inputs: { text: "js/ctx.request.body.text" } } });
+    const text = fc.oneof(
+      fc.string({ unit: "grapheme" }),
+      fc.string().map((s) => `\${${s}}`),
+      fc.string().map((s) => `js/${s}`),
+      fc.constantFrom(...hostileStrings(canary)),
+    );
+    await fc.assert(
+      fc.asyncProperty(text, async (value) => {
+        const data = (await env.run(doc, { ...quiet, body: { text: value } })).response.data as Any;
+        expect(data.inputs).toEqual({ text: value });
+        expect(data.body).toEqual({ text: value });
+      }),
+      { numRuns: 60 },
+    );
     expect(existsSync(canary)).toBe(false);
   });
 });
