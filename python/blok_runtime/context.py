@@ -1,9 +1,11 @@
-"""The context a Python node receives: Blok's context subset plus a cancellation signal."""
+"""The context a Python node receives: Blok's context plus a cancellation signal."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any, Dict, Optional
+
+from .logger import NodeLogger
 
 
 class NodeCancelled(Exception):
@@ -11,11 +13,17 @@ class NodeCancelled(Exception):
 
 
 class Context:
-    """Decoded context of one call.
+    """Decoded context of one call: a plain attribute object, so ``vars(ctx)`` works.
 
-    ``request``, ``response``, ``vars``, ``env`` and ``config`` are the fields Blok's TypeScript
-    runner sends (``config`` holds the step's mapped inputs, also passed as ``inputs``). Each call
-    gets its own ``Context``, so a node may mutate it freely.
+    It carries every attribute of Blok's ``Context`` (``core.types.context.Context`` is this
+    class): ``id``, ``workflow_name``, ``workflow_path``, ``request``, ``response``, ``error``,
+    ``logger``, ``config``, ``func``, ``vars``, ``env``, ``eventLogger`` and ``_PRIVATE_``. Values
+    come from what the caller sent (``config`` holds the step's mapped inputs, also passed as
+    ``inputs``); what it did not send gets Blok's empty default. ``logger`` is built here, since a
+    logger cannot travel over the wire. Each call gets its own ``Context``, so a node may mutate
+    it freely. ``Context()`` with no arguments is an empty context, as in Blok's tests.
+
+    Nothing here is ever evaluated: every string is kept exactly as it arrived.
 
     Cancellation: when the caller cancels the call or its deadline passes, :attr:`cancelled`
     becomes true. Async nodes are additionally interrupted with ``asyncio.CancelledError`` at their
@@ -24,15 +32,28 @@ class Context:
     :attr:`cancel_event`) between units of work.
     """
 
-    __slots__ = ("node", "request", "response", "vars", "env", "config", "cancel_event")
-
-    def __init__(self, node: str, payload: Dict[str, Any]) -> None:
+    def __init__(self, node: str = "", payload: Optional[Dict[str, Any]] = None) -> None:
+        sent: Dict[str, Any] = payload if isinstance(payload, dict) else {}
         self.node: str = node
-        self.request: Dict[str, Any] = _dict_or_empty(payload.get("request"))
-        self.response: Dict[str, Any] = _dict_or_empty(payload.get("response"))
-        self.vars: Dict[str, Any] = _dict_or_empty(payload.get("vars"))
-        self.env: Dict[str, str] = _dict_or_empty(payload.get("env"))
-        self.config: Any = payload.get("config", {})
+        self.id: str = _str_or_empty(sent.get("id"))
+        self.workflow_name: str = _str_or_empty(sent.get("workflow_name"))
+        self.workflow_path: str = _str_or_empty(sent.get("workflow_path"))
+        self.request: Dict[str, Any] = _dict_or_empty(sent.get("request"))
+        self.response: Any = _dict_or_empty(sent.get("response"))
+        self.error: Dict[str, Any] = _dict_or_empty(sent.get("error"))
+        self.config: Any = sent.get("config", {})
+        self.func: Dict[str, Any] = _dict_or_empty(sent.get("func"))
+        self.vars: Dict[str, Any] = _dict_or_empty(sent.get("vars"))
+        self.env: Dict[str, Any] = _dict_or_empty(sent.get("env"))
+        self.logger: NodeLogger = NodeLogger(
+            workflow_name=self.workflow_name,
+            workflow_path=self.workflow_path,
+            request_id=self.id,
+            node=node,
+            active=self.env.get("CONSOLE_LOG_ACTIVE") != "false",
+        )
+        self.eventLogger: Any = None
+        self._PRIVATE_: Any = None
         # threading.Event rather than asyncio.Event: sync nodes check it from worker threads.
         self.cancel_event: threading.Event = threading.Event()
 
@@ -53,3 +74,7 @@ class Context:
 
 def _dict_or_empty(value: Any) -> Dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _str_or_empty(value: Any) -> str:
+    return value if isinstance(value, str) else ""

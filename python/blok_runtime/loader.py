@@ -9,8 +9,11 @@ import inspect
 import os
 import re
 import sys
-from typing import Any, Callable, Dict, List, NamedTuple
+import threading
+from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
+from .blok_node import blok_handle, is_blok_node
+from .blok_registry import find_registry, import_registry, load_compat_core
 from .errors import NodeLoadError, NodeNotFoundError
 from .node import Node
 
@@ -30,6 +33,10 @@ class LoadedNode(NamedTuple):
 class NodeRegistry:
     """Imports ``<dir>/<node>.py`` or ``<dir>/<node>/node.py`` on first use and keeps it.
 
+    When the directory is a Blok Python project (``<dir>/nodes/nodes.py``, or ``<dir>`` is the
+    ``nodes`` folder holding ``nodes.py``), the names its ``get_nodes()`` returns are served
+    first, as Blok's runtime serves them; other names still resolve to files as above.
+
     Imports run in a worker thread so a slow import (numpy, a model) does not stall calls to other
     nodes; concurrent first calls share one import. A failed import is not cached, so fixing the
     file and calling again works without restarting the runtime.
@@ -37,6 +44,11 @@ class NodeRegistry:
 
     def __init__(self, nodes_dir: str) -> None:
         self.nodes_dir = os.path.abspath(nodes_dir)
+        # The Blok `nodes` package folder, when the directory is a Blok project.
+        self.blok_package: Optional[str] = find_registry(self.nodes_dir)
+        self._blok_nodes: Optional[Dict[str, Any]] = None
+        # Imports run in worker threads: the first calls to different names may race here.
+        self._blok_lock = threading.Lock()
         self._loaded: Dict[str, LoadedNode] = {}
         self._loading: Dict[str, "asyncio.Future[LoadedNode]"] = {}
 
@@ -59,10 +71,25 @@ class NodeRegistry:
         return loaded
 
     def _load(self, name: str) -> LoadedNode:
+        # Node files written for Blok import `core`: make it ours before any of them runs, so a
+        # `core/` in the working directory (which `python -m` puts first on sys.path) cannot win.
+        load_compat_core()
+        if self.blok_package is not None:
+            registry = self._blok_registry()
+            if name in registry:
+                return _registered_node(name, registry[name], os.path.join(self.blok_package, "nodes.py"))
         path = self._find(name)
         module = _import_file(name, path)
-        handle = _resolve_handle(module, path)
+        handle = _resolve_handle(name, module, path)
         return LoadedNode(name, path, handle, inspect.iscoroutinefunction(handle))
+
+    def _blok_registry(self) -> Dict[str, Any]:
+        # Imported once, on the first call; a failed import is retried by the next call.
+        with self._blok_lock:
+            if self._blok_nodes is None:
+                assert self.blok_package is not None
+                self._blok_nodes = import_registry(self.blok_package)
+            return self._blok_nodes
 
     def _find(self, name: str) -> str:
         if not _VALID_NAME.match(name) or ".." in name:
@@ -75,10 +102,27 @@ class NodeRegistry:
         for path in (flat, packaged):
             if os.path.isfile(path):
                 return path
+        registered = ""
+        if self._blok_nodes is not None:
+            names = ", ".join(sorted(map(str, self._blok_nodes))) or "none"
+            registered = f"not a name of get_nodes() in {self.blok_package}/nodes.py ({names}), "
         raise NodeNotFoundError(
             f"node {name!r} not found in {self.nodes_dir} "
-            f"(looked for {name}.py and {os.path.join(name, 'node.py')})"
+            f"({registered}looked for {name}.py and {os.path.join(name, 'node.py')})"
         )
+
+
+def _registered_node(name: str, entry: Any, registry_file: str) -> LoadedNode:
+    # Blok registers instances; a function or an object with handle() is accepted as well.
+    if is_blok_node(entry):
+        return LoadedNode(name, registry_file, blok_handle(name, entry), True)
+    handle = getattr(entry, "handle", None) if not inspect.isfunction(entry) else entry
+    if callable(handle) and not inspect.isclass(entry):
+        return LoadedNode(name, registry_file, handle, inspect.iscoroutinefunction(handle))
+    raise NodeLoadError(
+        f"get_nodes() of {registry_file} maps {name!r} to {type(entry).__name__}, which is neither "
+        "a node instance (NanoService, NodeBase) nor a handle(ctx, inputs) function"
+    )
 
 
 def _import_file(name: str, path: str):
@@ -108,40 +152,52 @@ def _import_file(name: str, path: str):
     return module
 
 
-def _resolve_handle(module: Any, path: str) -> Callable[..., Any]:
+def _resolve_handle(name: str, module: Any, path: str) -> Callable[..., Any]:
     handle = getattr(module, "handle", None)
     if callable(handle) and not inspect.isclass(handle):
         return handle
-    classes = _leaf_node_classes(module)
+    classes = _leaf_classes(module, Node)
     if len(classes) == 1:
         cls = classes[0]
         if cls.handle is Node.handle:
             raise NodeLoadError(f"{cls.__name__} in {path} does not override handle(ctx, inputs)")
-        try:
-            instance = cls()
-        except Exception as exc:
-            raise NodeLoadError(
-                f"creating {cls.__name__}() from {path} failed: {type(exc).__name__}: {exc}"
-            ) from exc
-        return instance.handle
-    if not classes:
+        return _instantiate(cls, path).handle
+    if classes:
+        names = ", ".join(sorted(cls.__name__ for cls in classes))
+        raise NodeLoadError(f"{path} defines several Node subclasses ({names}); keep one per node file")
+    # A file written for Blok's runtime: one concrete NanoService (NodeBase) subclass.
+    blok_base = getattr(sys.modules.get("core.node_base"), "NodeBase", None)
+    if inspect.isclass(blok_base):
+        blok_classes = [cls for cls in _leaf_classes(module, blok_base) if not inspect.isabstract(cls)]
+        if len(blok_classes) == 1:
+            return blok_handle(name, _instantiate(blok_classes[0], path))
+        if blok_classes:
+            names = ", ".join(sorted(cls.__name__ for cls in blok_classes))
+            raise NodeLoadError(f"{path} defines several NanoService subclasses ({names}); keep one per node file")
+    raise NodeLoadError(
+        f"{path} defines neither a module-level handle(ctx, inputs) function, "
+        f"nor a subclass of blok_runtime.Node, nor a concrete core.nanoservice.NanoService subclass"
+    )
+
+
+def _instantiate(cls: type, path: str) -> Any:
+    try:
+        return cls()
+    except Exception as exc:
         raise NodeLoadError(
-            f"{path} defines neither a module-level handle(ctx, inputs) function "
-            f"nor a subclass of blok_runtime.Node"
-        )
-    names = ", ".join(sorted(cls.__name__ for cls in classes))
-    raise NodeLoadError(f"{path} defines several Node subclasses ({names}); keep one per node file")
+            f"creating {cls.__name__}() from {path} failed: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
-def _leaf_node_classes(module: Any) -> List[type]:
-    # Classes defined in this file that derive from Node; a shared base class defined in the
+def _leaf_classes(module: Any, base: type) -> List[type]:
+    # Classes defined in this file that derive from `base`; a shared base class defined in the
     # same file is skipped in favour of its subclass.
     own = [
         obj
         for obj in vars(module).values()
         if inspect.isclass(obj)
-        and issubclass(obj, Node)
-        and obj is not Node
+        and issubclass(obj, base)
+        and obj is not base
         and obj.__module__ == module.__name__
     ]
     return [cls for cls in own if not any(other is not cls and issubclass(other, cls) for other in own)]

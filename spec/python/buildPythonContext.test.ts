@@ -33,8 +33,19 @@ describe("buildPythonContext()", () => {
     expect(Object.keys(buildPythonContext({ vars: undefined }, null))).toEqual(["request", "config"]);
   });
 
-  it("ignores a context without id, logger or func fields by construction (no leak of extras)", () => {
-    const ctx = { id: "r1", workflow_name: "w", logger: { log: () => undefined }, request: {}, response: { data: 1 } };
-    expect(buildPythonContext(ctx, {})).toEqual({ request: {}, response: { data: 1 }, config: {} });
+  it("forwards id, workflow_name, workflow_path and error (Blok's Python runner reads them) but never logger or func", () => {
+    const ctx = {
+      id: "r1",
+      workflow_name: "w",
+      workflow_path: "w-path",
+      error: { message: [] },
+      logger: { log: () => undefined },
+      func: { f: () => 1 },
+      request: {},
+      response: { data: 1 },
+    };
+    const context = buildPythonContext(ctx, {});
+    expect(context).toEqual({ id: "r1", workflow_name: "w", workflow_path: "w-path", request: {}, error: { message: [] }, response: { data: 1 }, config: {} });
+    expect(Object.keys(context)).toEqual(["id", "workflow_name", "workflow_path", "request", "error", "response", "config"]);
   });
 });

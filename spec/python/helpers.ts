@@ -52,3 +52,28 @@ export function logCollector(): { lines: string[]; onLog: (line: string) => void
   const lines: string[] = [];
   return { lines, onLog: (line) => void lines.push(line) };
 }
+
+/** A Blok Python project as Blok's released runtime lays it out (nodes/nodes.py, core imports). */
+export const blokProject = join(repoRoot, "spec/python/fixtures/blok_project");
+
+/**
+ * Strings that run code wherever text is evaluated: `${...}` and `js/...` as Blok's mappers read
+ * them, and a bare Python expression. Each would create `canary` (or end the process).
+ */
+export function hostileStrings(canary: string): string[] {
+  const touch = `__import__('pathlib').Path(${JSON.stringify(canary)}).touch()`;
+  const nodeTouch = `require('fs').writeFileSync(${JSON.stringify(canary)}, 'x')`;
+  return [
+    `\${${touch}}`,
+    `js/${touch}`,
+    touch,
+    `js/${nodeTouch}`,
+    `\${${nodeTouch}}`,
+    `prefix \${${touch}} suffix`,
+    `js/\${${touch}}`,
+    "${__import__('os')._exit(3)}",
+    "js/process.exit(4)",
+    "${${nested}}",
+    "{{7*7}}",
+  ];
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { needsPython, python, repoRoot } from "./helpers.js";
 
 describe.skipIf(!python)(`blok_runtime Python unit tests (spec/python/py)${needsPython}`, () => {
-  it("python -m unittest passes: wire codec matches protobuf, envelope, loader", () => {
+  it("python -m unittest passes: wire codec matches protobuf, envelope, loader, Blok compat core and registry, context, nothing evaluated", () => {
     const run = spawnSync(python!, ["-m", "unittest", "discover", "-s", join(repoRoot, "spec/python/py"), "-v"], {
       cwd: repoRoot,
       env: { ...process.env, PYTHONPATH: join(repoRoot, "python"), PYTHONDONTWRITEBYTECODE: "1" },

@@ -3,6 +3,14 @@
  * Blok's `Context`, this package's own, or a plain object in tests.
  */
 export interface PythonContextSource {
+  /** The request id. */
+  readonly id?: unknown;
+  /** The workflow's `name`. */
+  readonly workflow_name?: unknown;
+  /** The workflow's path (in Blok's HTTP trigger, the URL's workflow segment). */
+  readonly workflow_path?: unknown;
+  /** Blok's `ctx.error` (`{ message: [] }` at the start of a request). */
+  readonly error?: unknown;
   /** The trigger's request (in Blok's HTTP trigger, the Express request object). */
   readonly request?: unknown;
   /** The current response (`{ data, error, success, contentType, ... }`). */
@@ -25,9 +33,13 @@ export interface PythonRequestSubset {
   readonly baseUrl?: unknown;
 }
 
-/** The context subset a Python node receives (blok-compat section 5.1). */
+/** What a Python node's context is built from: the JSON-able fields of Blok's `Context`. */
 export interface PythonContext {
+  readonly id?: unknown;
+  readonly workflow_name?: unknown;
+  readonly workflow_path?: unknown;
   readonly request: PythonRequestSubset;
+  readonly error?: unknown;
   readonly response?: unknown;
   readonly vars?: unknown;
   readonly env?: unknown;
@@ -36,12 +48,17 @@ export interface PythonContext {
 }
 
 const REQUEST_FIELDS = ["body", "headers", "params", "query", "method", "url", "cookies", "baseUrl"] as const;
+// Context fields sent as they are, before and after `request` (the order Blok's Context declares).
+const LEADING_FIELDS = ["id", "workflow_name", "workflow_path"] as const;
+const TRAILING_FIELDS = ["error", "response", "vars", "env"] as const;
 
 /**
  * Builds what Blok's `NodeRuntime` sends to a Python node: `request` reduced to body, headers,
  * params, query, method, url, cookies and baseUrl (the Express request object itself cannot be
  * serialised), the whole `response`, `vars`, `env`, and `config` = the step's mapped `inputs`.
- * No `id`, `workflow_name`, `logger` or `func`, as in Blok. Fields that are `undefined` are left
+ * It adds `id`, `workflow_name`, `workflow_path` and `error`, which Blok's Python runner reads
+ * into its context but Blok's client never sends; `logger` and `func` hold functions, so the
+ * Python side builds its own logger and an empty `func`. Fields that are `undefined` are left
  * out, exactly as `JSON.stringify` would drop them.
  *
  * @param ctx - the caller's context (only the fields above are read).
@@ -59,11 +76,10 @@ export function buildPythonContext(ctx: PythonContextSource, inputs: unknown): P
   for (const field of REQUEST_FIELDS) {
     if (source[field] !== undefined) request[field] = source[field];
   }
-  return {
-    request,
-    ...(ctx.response === undefined ? {} : { response: ctx.response }),
-    ...(ctx.vars === undefined ? {} : { vars: ctx.vars }),
-    ...(ctx.env === undefined ? {} : { env: ctx.env }),
-    ...(inputs === undefined ? {} : { config: inputs }),
-  };
+  const context: Record<string, unknown> = {};
+  for (const field of LEADING_FIELDS) if (ctx[field] !== undefined) context[field] = ctx[field];
+  context.request = request;
+  for (const field of TRAILING_FIELDS) if (ctx[field] !== undefined) context[field] = ctx[field];
+  if (inputs !== undefined) context.config = inputs;
+  return context as unknown as PythonContext;
 }

@@ -22,8 +22,10 @@ export interface NodeErrorReply {
  * With the bundled runtime the answer comes from trailing metadata and is exact: data that
  * merely looks like `{error, stack}` is still data. A reply without the `blok-runtime` key comes
  * from another server (e.g. Blok's stock Python runtime), which sends failures as ordinary data;
- * then an object whose only keys are the strings `error` and `stack` is taken as a failure, the
- * shape that runtime produces.
+ * then two shapes are taken as failures: an object whose only keys are the strings `error` and
+ * `stack` (a raised exception), and Blok's response object `{data, error, success: false,
+ * contentType}` whose `error` is a GlobalError's dict (a node's `setError`: its message, code
+ * and json are kept, as pythonType `GlobalError`).
  *
  * @param data - the decoded reply.
  * @param metadata - the call's trailing metadata.
@@ -34,7 +36,10 @@ export function readNodeErrorReply(data: unknown, metadata: Metadata): NodeError
   const fromBundledRuntime = metadata.get(RUNTIME_METADATA_KEY).length > 0;
   const reply = isRecord(data) ? data : {};
   if (flag === undefined) {
-    if (fromBundledRuntime || !isStockErrorShape(data)) return undefined;
+    if (fromBundledRuntime) return undefined;
+    const released = stockResponseError(data);
+    if (released) return released;
+    if (!isStockErrorShape(data)) return undefined;
   }
   const pythonStack = typeof reply.stack === "string" ? reply.stack : "";
   return {
@@ -55,6 +60,22 @@ export function readNodeErrorReply(data: unknown, metadata: Metadata): NodeError
 export function readNodeMs(metadata: Metadata): number | undefined {
   const value = Number(firstString(metadata.get(NODE_MS_METADATA_KEY)));
   return Number.isFinite(value) ? value : undefined;
+}
+
+const STOCK_RESPONSE_KEYS = new Set(["data", "error", "success", "contentType"]);
+
+/** The failure in Blok's `ResponseContext.to_dict()` reply, when it is one. */
+function stockResponseError(data: unknown): NodeErrorReply | undefined {
+  if (!isRecord(data) || data.success !== false || !isRecord(data.error)) return undefined;
+  if (!Object.keys(data).every((key) => STOCK_RESPONSE_KEYS.has(key))) return undefined;
+  const error = data.error;
+  return {
+    message: typeof error.message === "string" ? error.message : JSON.stringify(error.message ?? error),
+    pythonType: "GlobalError",
+    pythonStack: typeof error.stack === "string" ? error.stack : "",
+    ...(typeof error.code === "number" ? { code: error.code } : {}),
+    ...(error.json !== undefined && error.json !== null ? { json: error.json } : {}),
+  };
 }
 
 function isStockErrorShape(data: unknown): boolean {

@@ -1,0 +1,1 @@
+"""Blok's context, response and error types (``core.types.*``)."""
