@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+import { ENTRIES, type EntryName } from "./builtPackage.js";
+import type { Snippet } from "./typecheck.js";
+
+/** The names each public entry point exports, read from the built declarations under `dir`. */
+export function publicExports(dir: string): Map<EntryName, Set<string>> {
+  const root = join(dir, "node_modules", "@blok-ts", "parallel-execution", "dist");
+  const files = Object.fromEntries(Object.entries(ENTRIES).map(([name, { out }]) => [name, join(root, `${out}.d.ts`)])) as Record<EntryName, string>;
+  const program = ts.createProgram(Object.values(files), { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, noEmit: true, types: [] });
+  const checker = program.getTypeChecker();
+  const exports = new Map<EntryName, Set<string>>();
+  for (const [name, file] of Object.entries(files) as [EntryName, string][]) {
+    const source = program.getSourceFile(file);
+    const symbol = source && checker.getSymbolAtLocation(source);
+    exports.set(name, new Set(symbol ? checker.getExportsOfModule(symbol).map((s) => s.getName()) : []));
+  }
+  return exports;
+}
+
+/**
+ * The ```ts blocks of `@example` tags on the package's public API: the doc comment right above an
+ * exported function, class or const whose name an entry point exports. Such an example may use
+ * the entry's names without importing them (an import of those it uses is prepended, the way a
+ * reader reads it); anything else it uses it must declare or import. Examples marked
+ * ```ts fragment are skipped.
+ *
+ * @param root - the repository root; every `src/**\/*.ts` file is read.
+ */
+export function tsdocExamples(root: string, exports: Map<EntryName, Set<string>>): Snippet[] {
+  const snippets: Snippet[] = [];
+  for (const file of sourceFiles(join(root, "src"))) {
+    const relativePath = file.slice(root.length + 1);
+    const text = readFileSync(file, "utf8");
+    for (const comment of text.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export\s+(?:default\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|const)\s+([A-Za-z_$][\w$]*)/g)) {
+      const name = comment[2]!;
+      const entry = [...exports].find(([, names]) => names.has(name))?.[0];
+      if (!entry) continue;
+      const commentLine = text.slice(0, comment.index).split("\n").length;
+      const lines = comment[1]!.split("\n").map((line) => line.replace(/^\s*\*\s?/, ""));
+      for (let i = 0; i < lines.length; i++) {
+        const open = /^```(\w+)?\s*(.*)$/.exec(lines[i]!.trim());
+        if (!open || !/^(ts|typescript)$/.test(open[1] ?? "") || lines.slice(0, i).reverse().find((l) => l.trim() !== "")?.trim() !== "@example") continue;
+        const end = lines.findIndex((line, j) => j > i && line.trim().startsWith("```"));
+        const code = lines.slice(i + 1, end).join("\n");
+        if (!/\bfragment\b/.test(open[2] ?? "")) {
+          const names = exports.get(entry)!;
+          const used = [...new Set(code.match(/[A-Za-z_$][\w$]*/g) ?? [])].filter((word) => names.has(word));
+          const preamble = /^\s*import\s/m.test(code) || used.length === 0 ? "" : `import { ${used.join(", ")} } from "${entry}";\n`;
+          snippets.push({ file: relativePath, line: commentLine + i + 1, code, preamble, language: "ts" });
+        }
+        i = end;
+      }
+    }
+  }
+  return snippets;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
