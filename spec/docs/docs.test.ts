@@ -103,7 +103,7 @@ describe("documentation", () => {
           const expectedExit = Number(/^exit=(\d+)$/.exec(words[0] ?? "")?.[1] ?? 0);
           const file = join(workDir, `workflow-${block.line}.${block.lang === "json" ? "json" : "yaml"}`);
           writeFileSync(file, block.body);
-          const result = await runCli(root, ["run", file, "--progress", "none", ...words.filter((w) => !w.startsWith("exit="))]);
+          const result = await runCli(["run", file, "--progress", "none", ...words.filter((w) => !w.startsWith("exit="))]);
           if (result.code !== expectedExit) {
             failures.push(`${where}: blok-parallel run ${words.join(" ")} exited ${result.code} (expected ${expectedExit}): ${result.stderr.trim().split("\n").slice(-3).join(" / ")}`);
           }
@@ -126,7 +126,7 @@ describe("documentation", () => {
       failures.push(...problems);
       let printed = "";
       for (const argv of commands) {
-        const result = await runCli(root, argv);
+        const result = await runCli(argv);
         printed += `${result.stdout}\n${result.stderr}\n`;
       }
       if (commands.length === 0) continue;

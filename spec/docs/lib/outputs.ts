@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import type { CodeBlock } from "./markdown.js";
 import { cliArguments } from "./shell.js";
 
@@ -11,31 +9,26 @@ export interface CommandRun {
 }
 
 /** Variables a doc command must not inherit from the shell running the tests. */
-const CLEARED_ENV = ["NODES_PATH", "PYTHON_NODES_PATH", "RUNTIME_PYTHON3_HOST", "RUNTIME_PYTHON3_PORT", "BLOK_REDIS_URL", "BLOK_PYTHON", "FORCE_COLOR"];
+const CLEARED_ENV = ["NODES_PATH", "PYTHON_NODES_PATH", "RUNTIME_PYTHON3_HOST", "RUNTIME_PYTHON3_PORT", "BLOK_REDIS_URL", "BLOK_PYTHON"];
 
 /**
- * Runs the CLI from the checkout (`node bin/blok-parallel.mjs <argv>`) in the repository root,
- * without a TTY and without the runtime variables of the calling shell.
+ * Runs the CLI's `main` in this process, as `blok-parallel <argv>` from the repository root
+ * (the test's working directory), with stdout and stderr captured (not a TTY) and without the
+ * runtime variables of the calling shell. In-process because a fresh `node bin/blok-parallel.mjs`
+ * compiles the sources again through tsx for every command.
  */
-export function runCli(root: string, argv: readonly string[], timeoutMs = 60_000): Promise<CommandRun> {
-  const env = { ...process.env };
-  for (const name of CLEARED_ENV) delete env[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "bin", "blok-parallel.mjs"), ...argv], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+export async function runCli(argv: readonly string[]): Promise<CommandRun> {
+  const { main } = await import("../../../src/cli/main.js");
+  const saved = CLEARED_ENV.map((name) => [name, process.env[name]] as const);
+  for (const name of CLEARED_ENV) delete process.env[name];
+  let stdout = "";
+  let stderr = "";
+  try {
+    const code = await main(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text), isTTY: false } });
+    return { code, stdout, stderr };
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
 }
 
 /**
