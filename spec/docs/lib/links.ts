@@ -74,12 +74,12 @@ export function checkLinks(root: string, pages: readonly MarkdownPage[]): string
         failures.push(`${where}: link ${target} leaves the repository`);
         continue;
       }
-      if (!existsSync(join(root, file))) {
+      if (path !== "" && !existsSync(join(root, file))) {
         failures.push(`${where}: link ${target}: ${file} does not exist`);
         continue;
       }
       if (anchor === undefined || anchor === "") continue;
-      if (!file.endsWith(".md") || statSync(join(root, file)).isDirectory()) {
+      if (!file.endsWith(".md") || (path !== "" && statSync(join(root, file)).isDirectory())) {
         if (!/^L\d+(-L\d+)?$/.test(anchor)) failures.push(`${where}: link ${target}: #${anchor} on a file that is not a Markdown page`);
         continue;
       }

@@ -4,17 +4,26 @@ import ts from "typescript";
 import { ENTRIES, type EntryName } from "./builtPackage.js";
 import type { Snippet } from "./typecheck.js";
 
-/** The names each public entry point exports, read from the built declarations under `dir`. */
+/**
+ * The names each public entry point exports, read from the built declarations under `dir` (parsed,
+ * not type-checked: the bundled .d.ts lists its exports in `export { ... }` statements).
+ */
 export function publicExports(dir: string): Map<EntryName, Set<string>> {
   const root = join(dir, "node_modules", "@blok-ts", "parallel-execution", "dist");
-  const files = Object.fromEntries(Object.entries(ENTRIES).map(([name, { out }]) => [name, join(root, `${out}.d.ts`)])) as Record<EntryName, string>;
-  const program = ts.createProgram(Object.values(files), { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, noEmit: true, types: [] });
-  const checker = program.getTypeChecker();
   const exports = new Map<EntryName, Set<string>>();
-  for (const [name, file] of Object.entries(files) as [EntryName, string][]) {
-    const source = program.getSourceFile(file);
-    const symbol = source && checker.getSymbolAtLocation(source);
-    exports.set(name, new Set(symbol ? checker.getExportsOfModule(symbol).map((s) => s.getName()) : []));
+  for (const [name, { out }] of Object.entries(ENTRIES) as [EntryName, (typeof ENTRIES)[EntryName]][]) {
+    const file = join(root, `${out}.d.ts`);
+    const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
+    const names = new Set<string>();
+    for (const statement of source.statements) {
+      if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+        for (const element of statement.exportClause.elements) names.add(element.name.text);
+      } else if (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+        const declared = (statement as { name?: ts.Identifier }).name;
+        if (declared && ts.isIdentifier(declared)) names.add(declared.text);
+      }
+    }
+    exports.set(name, names);
   }
   return exports;
 }
