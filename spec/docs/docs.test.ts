@@ -44,6 +44,9 @@ const FOREIGN_FLAGS = new Set([
   "--coverage", "--no-emit", "--noEmit", "--index", // vitest, tsc, bench/run-all
 ]);
 
+/** One Program over every block, or workflows run through the CLI: seconds each, minutes on a loaded 2-core machine. */
+const SLOW = 180_000;
+
 /** Fails with every problem, one `file:line: problem` per line. */
 function expectNone(failures: readonly string[]): void {
   if (failures.length > 0) expect.fail(`${failures.length} problem(s):\n${failures.join("\n")}`);
@@ -54,7 +57,7 @@ describe("documentation", () => {
 
   beforeAll(async () => {
     dir = await buildPackage(root);
-  }, 180_000);
+  }, SLOW);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -81,7 +84,7 @@ describe("documentation", () => {
     const examples = tsdocExamples(root, publicExports(dir));
     expect(examples.length).toBeGreaterThan(0);
     expectNone([...snippets.flatMap(sourceImports), ...typecheck(root, dir, [...snippets, ...examples])]);
-  });
+  }, SLOW);
 
   it("workflow blocks are valid (container configs included), and those marked `run` succeed through the CLI", async () => {
     const failures: string[] = [];
@@ -117,7 +120,7 @@ describe("documentation", () => {
       rmSync(workDir, { recursive: true, force: true });
     }
     expectNone(failures);
-  });
+  }, SLOW);
 
   it("sample outputs (`text output`) are what the CLI prints", async () => {
     const failures: string[] = [];
@@ -135,7 +138,7 @@ describe("documentation", () => {
       }
     }
     expectNone(failures);
-  });
+  }, SLOW);
 
   it("shell blocks run as written: valid bash, no synopsis notation, CLI commands that parse", () => {
     expectNone(blocks.filter((b) => SHELL_LANGUAGES.has(b.lang) && !isFragment(b)).flatMap((block) => checkShellBlock(root, block)));
