@@ -55,6 +55,8 @@ describe("shell blocks", () => {
     const block = page("```bash\nFOO=1 node bin/blok-parallel.mjs run a.json \\\n  --nodes 'my dir' && npm test # done\n```").blocks[0]!;
     expect(shellCommands(block).map((c) => c.words)).toEqual([["FOO=1", "node", "bin/blok-parallel.mjs", "run", "a.json", "--nodes", "my dir"], ["npm", "test"]]);
     expect(cliArguments(["npx", "blok-parallel", "worker", "--redis", "redis://h:1"])).toEqual(["worker", "--redis", "redis://h:1"]);
+    const redirected = page("```bash\nblok-parallel run a.json --progress ndjson 2> events.ndjson >out.json 2>&1 < /dev/null\n```").blocks[0]!;
+    expect(shellCommands(redirected).map((c) => c.words)).toEqual([["blok-parallel", "run", "a.json", "--progress", "ndjson"]]);
   });
 
   it("rejects synopsis notation, unknown options and missing files", () => {

@@ -15,7 +15,8 @@ export interface ShellCommand {
 
 /**
  * Splits a shell block into simple commands: continuation lines joined, comments dropped,
- * split at `&&`, `||`, `;`, `|` and `&`, words split on blanks with '...' and "..." quoting.
+ * split at `&&`, `||`, `;`, `|` and `&`, words split on blanks with '...' and "..." quoting,
+ * redirections dropped.
  * Enough for documentation commands; no expansions are performed.
  */
 export function shellCommands(block: CodeBlock): ShellCommand[] {
@@ -30,6 +31,7 @@ export function shellCommands(block: CodeBlock): ShellCommand[] {
   };
   const endCommand = (line: number) => {
     endWord();
+    words = withoutRedirections(words);
     if (words.length > 0) commands.push({ line: start, words });
     words = [];
     start = line;
@@ -53,6 +55,8 @@ export function shellCommands(block: CodeBlock): ShellCommand[] {
         break;
       } else if (/\s/.test(ch)) {
         endWord();
+      } else if (ch === "&" && word !== undefined && /[<>]$/.test(word)) {
+        word += ch; // 2>&1
       } else if (ch === ";" || ch === "|" || ch === "&") {
         endCommand(lineNo);
         if (text[c + 1] === ch) c++;
@@ -65,6 +69,17 @@ export function shellCommands(block: CodeBlock): ShellCommand[] {
   }
   endCommand(block.line + lines.length + 1);
   return commands;
+}
+
+/** A command's words without its redirections (`2> file`, `>out.json`, `2>&1`, `< in`). */
+function withoutRedirections(words: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const redirection = /^\d*(>>?|<)(&\d+)?(.*)$/.exec(words[i]!);
+    if (!redirection) kept.push(words[i]!);
+    else if (!redirection[2] && redirection[3] === "") i++; // the target is the next word
+  }
+  return kept;
 }
 
 /** The `blok-parallel` arguments of a command that runs the CLI (`blok-parallel`, `npx blok-parallel`, `node bin/blok-parallel.mjs`). */
