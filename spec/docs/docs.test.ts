@@ -16,7 +16,7 @@ import { type CodeBlock, type MarkdownPage, parseMarkdown } from "./lib/markdown
 import { checkNames, FLAG, knownNames } from "./lib/names.js";
 import { outputCommands, runCli, splitWords, unmatchedLines } from "./lib/outputs.js";
 import { checkShellBlock, SHELL_LANGUAGES } from "./lib/shell.js";
-import { publicExports, tsdocExamples } from "./lib/tsdocExamples.js";
+import { missingImports, publicExports, tsdocExamples } from "./lib/tsdocExamples.js";
 import { type Snippet, sourceImports, typecheck } from "./lib/typecheck.js";
 import { checkContainerConfig, checkWorkflow, isContainerConfig, isWorkflow, parseDataBlock } from "./lib/workflows.js";
 
@@ -69,6 +69,9 @@ describe("documentation", () => {
       if (!LANGUAGES.has(block.lang)) {
         failures.push(`${block.file}:${block.line}: fence language "${block.lang}" is not one the docs test knows: use ts, js, json, yaml, bash, python, or text (\`text output\` for what a command prints)`);
       }
+      if (block.lang === "text" && !block.tags.includes("output") && /^blok-parallel: /m.test(block.body)) {
+        failures.push(`${block.file}:${block.line}: a \`text\` block with the CLI's messages (blok-parallel: ...) is sample output: fence it as \`text output\` with the command above it`);
+      }
       for (const directive of block.directives) {
         if (!/^(run|output-of)\b/.test(directive)) failures.push(`${block.file}:${block.line}: unknown doc-test directive "${directive}" (known: run, output-of)`);
         if (directive.startsWith("run") && !DATA.has(block.lang)) failures.push(`${block.file}:${block.line}: doc-test "run" is for workflow blocks`);
@@ -81,9 +84,12 @@ describe("documentation", () => {
     const snippets: Snippet[] = blocks
       .filter((block) => (TS.has(block.lang) || JS.has(block.lang)) && !isFragment(block))
       .map((block) => ({ file: block.file, line: block.line + 1, code: block.body, language: TS.has(block.lang) ? "ts" : "js" }));
-    const examples = tsdocExamples(root, publicExports(dir));
+    const exports = publicExports(dir);
+    const examples = tsdocExamples(root, exports);
     expect(examples.length).toBeGreaterThan(0);
-    expectNone([...snippets.flatMap(sourceImports), ...typecheck(root, dir, [...snippets, ...examples])]);
+    // Fragments are not compiled, but what they import from the package must exist.
+    const fragmentImports = blocks.filter((b) => (TS.has(b.lang) || JS.has(b.lang)) && isFragment(b)).flatMap((block) => missingImports(block, exports));
+    expectNone([...fragmentImports, ...snippets.flatMap(sourceImports), ...typecheck(root, dir, [...snippets, ...examples])]);
   }, SLOW);
 
   it("workflow blocks are valid (container configs included), and those marked `run` succeed through the CLI", async () => {

@@ -5,6 +5,7 @@ import { parseMarkdown } from "./lib/markdown.js";
 import { checkNames } from "./lib/names.js";
 import { outputCommands, stable, unmatchedLines } from "./lib/outputs.js";
 import { checkShellBlock, cliArguments, shellCommands } from "./lib/shell.js";
+import { missingImports } from "./lib/tsdocExamples.js";
 import { checkContainerConfig, checkWorkflow, isContainerConfig, parseDataBlock } from "./lib/workflows.js";
 
 const page = (text: string) => parseMarkdown("docs/example.md", text);
@@ -98,6 +99,17 @@ describe("names", () => {
       "docs/example.md:1: cites blok-compat, which is not in the repository",
       "docs/example.md:1: names guide.md, which is not a file of the repository",
       "docs/example.md:1: `startup_ms` is no field or name of the code (a renamed field?)",
+    ]);
+  });
+});
+
+describe("fragments", () => {
+  it("names imports from the package that its entry points do not export", () => {
+    const exports = new Map([["@blok-ts/parallel-execution/core", new Set(["parallel"])]]) as Parameters<typeof missingImports>[1];
+    const block = page('```ts fragment\nimport { parallel, type Gone } from "@blok-ts/parallel-execution/core";\nimport { x } from "@blok-ts/parallel-execution/nope";\n```').blocks[0]!;
+    expect(missingImports(block, exports)).toEqual([
+      "docs/example.md:2: imports Gone from @blok-ts/parallel-execution/core, which does not export it",
+      "docs/example.md:3: imports from @blok-ts/parallel-execution/nope, which is not an entry point of the package (@blok-ts/parallel-execution/core)",
     ]);
   });
 });

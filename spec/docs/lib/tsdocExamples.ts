@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { ENTRIES, type EntryName } from "./builtPackage.js";
+import type { CodeBlock } from "./markdown.js";
 import type { Snippet } from "./typecheck.js";
 
 /**
@@ -72,4 +73,25 @@ function sourceFiles(dir: string): string[] {
     if (entry.isDirectory()) return sourceFiles(path);
     return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [path] : [];
   });
+}
+
+/**
+ * Names a block imports from the package (`import { a, type B } from "@blok-ts/parallel-execution/core"`)
+ * that its entry point does not export, or a subpath that does not exist.
+ */
+export function missingImports(block: CodeBlock, exports: Map<EntryName, Set<string>>): string[] {
+  const failures: string[] = [];
+  for (const match of block.body.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*["'](@blok-ts\/parallel-execution[^"']*)["']/g)) {
+    const line = block.line + 1 + block.body.slice(0, match.index).split("\n").length - 1;
+    const names = exports.get(match[2] as EntryName);
+    if (!names) {
+      failures.push(`${block.file}:${line}: imports from ${match[2]}, which is not an entry point of the package (${[...exports.keys()].join(", ")})`);
+      continue;
+    }
+    for (const spec of match[1]!.split(",")) {
+      const name = spec.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0]!.trim();
+      if (name && !names.has(name)) failures.push(`${block.file}:${line}: imports ${name} from ${match[2]}, which does not export it`);
+    }
+  }
+  return failures;
 }
