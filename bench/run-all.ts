@@ -1,32 +1,19 @@
 /**
  * Runs every benchmark and regenerates docs/benchmarks.md from what they wrote.
  *
- *   npm run bench                    every suite, full runs (about half an hour on 2 cores)
+ *   npm run bench                    every suite, full runs (8 minutes on 2 cores when last measured; each suite's time is printed)
  *   npm run bench -- core container  only these suites (the index keeps the other suites' last pages)
  *   npm run bench -- --index         only regenerate the index from the pages as they are
  *
- * Each suite writes its own page under docs/bench/; this script then collects, from every page,
+ * Each suite writes its own page under docs/bench/ (a suite that exits 0 without rewriting its page
+ * counts as failed: its page would be stale); this script then collects, from every page,
  * the rows that state a verdict against a target (PASS / MISS), so the index never carries a
  * figure of its own.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-
-interface Suite {
-  readonly name: string;
-  readonly what: string;
-  readonly args: readonly string[];
-  readonly page: string;
-}
-
-const SUITES: readonly Suite[] = [
-  { name: "core", what: "the reactive executor against Promise.all, p-map and a bare rxjs pipeline (issue: core)", args: ["bench/core/run.ts"], page: "docs/bench/core.md" },
-  { name: "container", what: "the container node: isolation cost over a 10 MB context, map mode over 1,000,000 items", args: ["bench/container/run.ts"], page: "docs/bench/container.md" },
-  { name: "workers", what: "CPU-bound chunks in-thread vs worker threads; worker round trip", args: ["bench/workers/cpu.ts"], page: "docs/bench/workers.md" },
-  { name: "python", what: "Python children: round trip vs a bare gRPC call, throughput at concurrency 1/4/16", args: ["bench/python/roundtrip.ts"], page: "docs/bench/python.md" },
-  { name: "queue", what: "the BullMQ backend: per-child overhead vs local, 1 vs 2 worker processes", args: ["bench/queue/run.ts"], page: "docs/bench/queue.md" },
-];
+import { SUITES } from "./suites.js";
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
 const unknown = wanted.filter((name) => !SUITES.some((suite) => suite.name === name));
@@ -39,8 +26,17 @@ const indexOnly = process.argv.includes("--index");
 for (const suite of SUITES) {
   if (indexOnly || (wanted.length > 0 && !wanted.includes(suite.name))) continue;
   console.error(`\n=== bench ${suite.name}: npx tsx ${suite.args.join(" ")}`);
+  const before = pageTime(suite.page);
+  const started = performance.now();
   const run = spawnSync(process.execPath, ["--import", "tsx", ...suite.args], { stdio: "inherit" });
-  if (run.status !== 0) failed.push(suite.name);
+  const seconds = Math.round((performance.now() - started) / 1000);
+  if (run.status !== 0) failed.push(`${suite.name} (exit ${run.status})`);
+  else if (pageTime(suite.page) === before) failed.push(`${suite.name} (did not write ${suite.page})`);
+  console.error(`=== bench ${suite.name}: ${seconds} s`);
+}
+
+function pageTime(page: string): number | undefined {
+  return existsSync(page) ? statSync(page).mtimeMs : undefined;
 }
 
 const verdictRows = (page: string): string[] => {
@@ -65,7 +61,8 @@ const verdictRows = (page: string): string[] => {
 const sections = SUITES.map((suite) => {
   const rows = verdictRows(suite.page);
   const body = existsSync(suite.page) ? (rows.length > 0 ? rows.join("\n") : "\n(no target rows on the page)") : "\n(not run yet: `npm run bench -- " + suite.name + "`)";
-  return `## ${suite.name}: ${suite.what}\n\nFull page: [${suite.page.replace("docs/", "")}](${suite.page.replace("docs/", "")}).\n${body}\n`;
+  const stale = failed.some((entry) => entry.startsWith(`${suite.name} `)) ? "\n**This suite failed in the last `npm run bench`: its page, and the rows below, are from an earlier run.**\n" : "";
+  return `## ${suite.name}: ${suite.what}\n\nFull page: [${suite.page.replace("docs/", "")}](${suite.page.replace("docs/", "")}).\n${stale}${body}\n`;
 });
 
 writeFileSync(

@@ -71,7 +71,17 @@ async function executeSteps(ctx: Context, steps: readonly NodeBase[]): Promise<C
  *
  * @example
  * ```ts
- * const ctx = await new Runner([child]).run(childCtx);
+ * class Greet extends NodeBlok<{ name: string }> {
+ *   async handle(_ctx: Context, inputs: { name: string }) {
+ *     const response = new NodeBlokResponse();
+ *     response.setSuccess({ hello: inputs.name });
+ *     return response;
+ *   }
+ * }
+ * const node = new Greet();
+ * node.name = "greet";
+ * const ctx = await new Runner([node]).run(createContext({ config: { greet: { inputs: { name: "ada" } } } }));
+ * console.log(ctx.response.data); // { hello: "ada" }
  * ```
  */
 export class Runner {

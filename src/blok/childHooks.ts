@@ -17,14 +17,21 @@ function hooksOf(ctx: Context): ChildHooks | undefined {
 
 /**
  * Lets a node running as a parallel container's child add timings (for instance
- * `{ startup_ms, work_ms }`) to its record in `execution_info.children`. Outside a container it
+ * `{ connect_ms, query_ms }`) to its record in `execution_info.children`. Outside a container it
  * does nothing.
  *
  * @param ctx - the node's context.
  * @param timing - durations in ms.
  * @example
  * ```ts
- * reportTiming(ctx, { connect_ms: 3.2, call_ms: 41.7 });
+ * export default class Lookup {
+ *   async handle(ctx: Context, inputs: { key: string }) {
+ *     const started = performance.now();
+ *     const value = inputs.key.toUpperCase(); // stands for a query
+ *     reportTiming(ctx, { query_ms: performance.now() - started });
+ *     return { value };
+ *   }
+ * }
  * ```
  */
 export function reportTiming(ctx: Context, timing: Readonly<Record<string, number>>): void {

@@ -14,7 +14,7 @@ export interface Attempt {
    * executor drops the value and counts it in `late_settlements`. {@link fromAbortable} calls it.
    */
   readonly late: (outcome: "value" | "error") => void;
-  /** Attaches timings (e.g. `{ startup_ms, work_ms }`) to the child's record. */
+  /** Attaches timings (e.g. `{ connect_ms, query_ms }`) to the child's record. */
   readonly reportTiming: (timing: Readonly<Record<string, number>>) => void;
 }
 
@@ -44,7 +44,7 @@ export interface Child<T> {
  * @returns a child for {@link parallel} / {@link executeParallel}.
  * @example
  * ```ts
- * const child = asyncChild("fetch-a", (signal) => fetch(url, { signal }).then((r) => r.json()));
+ * const child = asyncChild("fetch-a", (signal) => fetch("https://example.test/a", { signal }).then((r) => r.json()));
  * ```
  */
 export function asyncChild<T>(

@@ -35,8 +35,10 @@ export interface ExecuteOptions<T> extends RunOptions {
  * @throws {InvalidOptionsError} synchronously, for invalid options.
  * @example
  * ```ts
- * const execution = executeParallel(children, { max_concurrent: 3 }, { onEvent: (e) => render(e.info) });
- * const { results, execution_info } = await execution.result;
+ * const children = [1, 2, 3, 4].map((n) => asyncChild(`square-${n}`, async () => n * n));
+ * const execution = executeParallel(children, { max_concurrent: 3 }, { onEvent: (e) => console.log(e.type, e.info.completed) });
+ * const { results, execution_info } = await execution.result; // [1, 4, 9, 16]
+ * console.log(results, execution_info.concurrent_peak);
  * ```
  */
 export function executeParallel<T>(children: ChildrenInput<T>, options?: ExecutionOptionsInput, run: ExecuteOptions<T> = {}): ParallelExecution<T> {

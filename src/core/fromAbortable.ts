@@ -19,7 +19,7 @@ export interface FromAbortableOptions {
  * @returns an Observable that runs `fn` on subscription.
  * @example
  * ```ts
- * const sub = fromAbortable((signal) => fetch(url, { signal })).subscribe();
+ * const sub = fromAbortable((signal) => fetch("https://example.test/slow", { signal })).subscribe();
  * sub.unsubscribe(); // the fetch is aborted
  * ```
  */

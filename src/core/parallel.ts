@@ -26,7 +26,8 @@ import { type RunOptions, validateRunOptions } from "./runOptions.js";
  * @throws {InvalidOptionsError} synchronously, for invalid options.
  * @example
  * ```ts
- * parallel([asyncChild("a", fetchA), asyncChild("b", fetchB)], { max_concurrent: 2, timeout: 1000 })
+ * const fetchStatus = (url: string) => (signal: AbortSignal) => fetch(url, { signal }).then((r) => r.status);
+ * parallel([asyncChild("a", fetchStatus("https://example.test/a")), asyncChild("b", fetchStatus("https://example.test/b"))], { max_concurrent: 2, timeout: 1000 })
  *   .subscribe((event) => console.log(event.type, event.info.completed));
  * ```
  */

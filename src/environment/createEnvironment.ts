@@ -68,7 +68,8 @@ export interface ChildResolverOptions {
  *
  * @example
  * ```ts
- * const { resolveChild } = createChildResolver({ registry: createRegistry(), nodesDir: process.env.NODES_PATH, plugins: [workerPlugin()] });
+ * const registry = createRegistry();
+ * const { resolveChild } = createChildResolver({ registry, nodesDir: process.env.NODES_PATH, plugins: [workerPlugin()] });
  * ```
  */
 export function createChildResolver(options: ChildResolverOptions): {
@@ -100,7 +101,7 @@ export function createChildResolver(options: ChildResolverOptions): {
  * @example
  * ```ts
  * const env = createEnvironment({ nodesDir: "examples/nodes" });
- * try { console.log((await env.run("examples/pipeline.json")).response.data); } finally { await env.close(); }
+ * try { console.log((await env.run("examples/pipeline/workflow.json")).response.data); } finally { await env.close(); }
  * ```
  */
 export function createEnvironment(options: EnvironmentOptions = {}): BlokEnvironment {

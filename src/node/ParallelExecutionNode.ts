@@ -54,6 +54,8 @@ function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | 
  * @returns the node class; register one instance, e.g. under `parallel-execution`.
  * @example
  * ```ts
+ * const registry = createRegistry();
+ * const { resolveChild } = createChildResolver({ registry, nodesDir: "examples/nodes" });
  * const ParallelExecution = createParallelExecutionNode({ resolveChild });
  * registry.addNode("parallel-execution", new ParallelExecution());
  * ```

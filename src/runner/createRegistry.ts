@@ -11,7 +11,10 @@ import { IfElse } from "./IfElse.js";
  * @throws `InvalidNodeError` when an `extra` entry is not node-like.
  * @example
  * ```ts
- * const registry = createRegistry({ "@acme/double": new Double() });
+ * const double = { handle: async (_ctx: unknown, inputs: { n: number }) => ({ n: inputs.n * 2 }) };
+ * const registry = createRegistry({ "@acme/double": double });
+ * const { resolveChild } = createChildResolver({ registry });
+ * const ParallelExecution = createParallelExecutionNode({ resolveChild });
  * registry.addNode("parallel-execution", new ParallelExecution());
  * ```
  */

@@ -8,7 +8,7 @@ import { NodeNotFoundError } from "./NodeNotFoundError.js";
  * @example
  * ```ts
  * const registry = new NodeRegistry();
- * registry.addNode("@acme/double", new Double());
+ * registry.addNode("@acme/double", { handle: async (_ctx: unknown, inputs: { n: number }) => ({ n: inputs.n * 2 }) });
  * const node = registry.getNode("@acme/double"); // a fresh clone every call
  * ```
  */

@@ -73,7 +73,7 @@ const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
  * const client = new PythonRuntimeClient({ host: "127.0.0.1", port: 50051 });
  * const { data } = await client.execute({
  *   node: "text_stats",
- *   context: buildPythonContext({}, { text: "to be or not to be" }),
+ *   context: { request: {}, config: { text: "to be or not to be" } }, // what the step's inputs become
  *   timeoutMs: 5_000,
  * });
  * client.close();

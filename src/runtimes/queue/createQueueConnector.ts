@@ -54,7 +54,13 @@ const LOST_GRACE_MS = 1_500;
  *
  * @example
  * ```ts
+ * import { createChildResolver, createParallelExecutionNode, createRegistry } from "@blok-ts/parallel-execution";
+ * import { createQueueConnector } from "@blok-ts/parallel-execution/queue";
+ *
+ * const registry = createRegistry();
+ * const { resolveChild } = createChildResolver({ registry });
  * const ParallelExecution = createParallelExecutionNode({ resolveChild, connectQueue: createQueueConnector() });
+ * registry.addNode("parallel-execution", new ParallelExecution());
  * ```
  */
 export function createQueueConnector(options: QueueConnectorOptions = {}): QueueConnector {
