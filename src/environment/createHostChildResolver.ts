@@ -73,7 +73,12 @@ async function instantiateLocal(step: ChildStep, nodesDir: string | undefined): 
  * `LocalNodeNotFoundError`, `LocalNodeLoadError`, {@link ForeignNodeError}; an `Error` for worker isolation.
  * @example
  * ```ts
- * const resolveChild = createHostChildResolver(nodes, { NodeBlok: NanoService });
+ * import { createHostChildResolver } from "@blok-ts/parallel-execution";
+ * import { NanoService } from "@nanoservice-ts/runner";
+ * import type { NodeBase } from "@nanoservice-ts/shared";
+ *
+ * const nodes: { [key: string]: NodeBase } = {};
+ * const resolveChild = createHostChildResolver(nodes, { NodeBlok: NanoService }, { nodesDir: "src/nodes" });
  * ```
  */
 export function createHostChildResolver<Node extends object>(

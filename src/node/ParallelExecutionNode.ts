@@ -71,6 +71,11 @@ export function createParallelExecutionNode(deps: ContainerDependencies): new ()
  * @returns the node class.
  * @example
  * ```ts
+ * import { createHostChildResolver, createParallelExecutionNode } from "@blok-ts/parallel-execution";
+ * import { NanoService, NanoServiceResponse, Runner } from "@nanoservice-ts/runner";
+ * import { GlobalError, type NodeBase } from "@nanoservice-ts/shared";
+ *
+ * const nodes: { [key: string]: NodeBase } = {};
  * const host = { NodeBlok: NanoService, NodeBlokResponse: NanoServiceResponse, GlobalError, Runner };
  * const ParallelExecution = createParallelExecutionNode({ resolveChild: createHostChildResolver(nodes, host) }, host);
  * nodes["parallel-execution"] = new ParallelExecution();
