@@ -26,7 +26,10 @@ export interface ContainerDependencies {
 export type ContainerOutput = ParallelResult<unknown>;
 
 function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | undefined) {
-  const { isolation: _isolation, backend: _backend, queue: _queue, ...options } = execution;
+  const { isolation: _isolation, backend, queue: _queue, queue_timeout: _queueTimeout, timeout, ...rest } = execution;
+  // Queue runs: the queue session times each attempt from the moment a worker starts it (the
+  // core would count the wait in the queue too); see QueueSettings.timeout.
+  const options = backend === "queue" || timeout === undefined ? rest : { ...rest, timeout };
   return forceSequential ? { ...options, strategy: "sequential" as const } : options;
 }
 
@@ -59,7 +62,8 @@ export function createParallelExecutionNode(deps: ContainerDependencies, host: B
       error.setName(step);
       throw error;
     }
-    return deps.connectQueue(settings);
+    const { timeout, queue_timeout } = config.execution;
+    return deps.connectQueue({ ...settings, ...(timeout === undefined ? {} : { timeout }), ...(queue_timeout === undefined ? {} : { queue_timeout }) });
   }
 
   const Base = host.NodeBlok as abstract new () => NodeBlok<unknown>;
