@@ -1,7 +1,7 @@
 import type { SchedulerLike } from "rxjs";
 import type { Context, NodeBlok, NodeBlokResponse } from "../blok/index.js";
 import { executeParallel, InvalidOptionsError, type ParallelEvent, ParallelExecutionError, type ParallelResult } from "../core/index.js";
-import { runFailure, setupFailure } from "./containerError.js";
+import { queueFailure, runFailure, setupFailure } from "./containerError.js";
 import type { ContainerConfig } from "./containerSchema.js";
 import { type BlokHost, defaultHost } from "./host.js";
 import { type ChildBackend, ChildResolutionError, type ChildResolver, planChildren } from "./planChildren.js";
@@ -63,7 +63,11 @@ export function createParallelExecutionNode(deps: ContainerDependencies, host: B
       throw error;
     }
     const { timeout, queue_timeout } = config.execution;
-    return deps.connectQueue({ ...settings, ...(timeout === undefined ? {} : { timeout }), ...(queue_timeout === undefined ? {} : { queue_timeout }) });
+    try {
+      return await deps.connectQueue({ ...settings, ...(timeout === undefined ? {} : { timeout }), ...(queue_timeout === undefined ? {} : { queue_timeout }) });
+    } catch (error) {
+      throw queueFailure(host, step, settings.name, error);
+    }
   }
 
   const Base = host.NodeBlok as abstract new () => NodeBlok<unknown>;
