@@ -166,7 +166,8 @@ export async function measureRecovery(bench: ScaleBench, options: { trials: numb
   const readMarker = () => {
     try {
       const [pid, at] = readFileSync(join(markers, "started"), "utf8").split(" ").map(Number);
-      return { pid: pid!, at: at! };
+      // Read while being written (empty): not there yet.
+      return pid && at ? { pid, at } : undefined;
     } catch {
       return undefined;
     }
@@ -185,7 +186,8 @@ export async function measureRecovery(bench: ScaleBench, options: { trials: numb
       rmSync(join(markers, "started"), { force: true });
       const run = bench.run(mapWorkflow(queue, "nap", 1, 1, { ms: options.jobMs, marker_dir: markers }));
       const first = await until(readMarker, 30_000);
-      const victim = workers.find((worker) => worker.pid === first.pid)!;
+      const victim = workers.find((worker) => worker.pid === first.pid);
+      if (!victim) throw new Error(`recovery: the job started in an unknown process ${first.pid}`);
       const exited = new Promise((resolve) => victim.once("exit", resolve));
       const killedAt = Date.now();
       victim.kill("SIGKILL");

@@ -189,7 +189,7 @@ describe.skipIf(!redisServerPath)(`queue backend: Redis going away${needsRedis}`
       expect(error.message).toMatch(/^Cannot connect to Redis at redis:\/\/127\.0\.0\.1:1\/? within 500 ms: connect ECONNREFUSED/);
       expect(performance.now() - started).toBeLessThan(2_000);
       // A workflow-level error like the container's others: a status and a JSON body naming the step.
-      expect(error.name).toBe("fan");
+      expect(error.context.name).toBe("fan");
       expect(error.context.code).toBe(503);
       expect(error.context.json).toEqual({ error: error.message, reason: "queue_unavailable", queue: queue });
     } finally {

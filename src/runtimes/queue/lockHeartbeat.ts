@@ -93,6 +93,7 @@ const net = require("node:net");
 const tls = require("node:tls");
 const { redisUrl, lockDurationMs, intervalMs, lockPrefix, stalledKey, connectTimeoutMs } = workerData;
 const SCRIPT = ${JSON.stringify(RENEW_SCRIPT)};
+const stuckMs = Math.max(2 * lockDurationMs, 10000);
 const jobs = new Map();
 let socket;
 let buffer = Buffer.alloc(0);
@@ -166,6 +167,7 @@ function connect() {
   }).then(async (s) => {
     socket = s;
     s.setNoDelay(true);
+    s.setKeepAlive(true, 1000);
     s.on("data", (chunk) => {
       buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
       let at = 0;
@@ -190,7 +192,9 @@ function connect() {
 async function tick() {
   if (busy || jobs.size === 0) return;
   busy = true;
-  const timer = setTimeout(() => drop(new Error("Redis did not answer a lock renewal in time")), Math.max(lockDurationMs - intervalMs, intervalMs));
+  // A slow answer still renews (a loaded Redis must not cause reconnect storms); only a socket
+  // that stays silent this long (half-open after a network cut) is replaced.
+  const timer = setTimeout(() => drop(new Error("Redis did not answer a lock renewal for " + stuckMs + " ms")), stuckMs);
   try {
     if (!socket) await connect();
     const args = ["EVAL", SCRIPT, 1, stalledKey, lockDurationMs, lockPrefix];

@@ -117,8 +117,6 @@ interface Running {
   readonly data: QueueJobData;
   /** Set when shutdown gives the job back: the processor then moves it to wait instead of failing it. */
   returning: boolean;
-  /** Set when the heartbeat found the job's lock taken away (this worker was presumed dead). */
-  lost: boolean;
 }
 
 /**
@@ -192,7 +190,9 @@ const ALLOWED_PLAIN = (value: unknown) => value;
  * Cancellation: the producer publishes cancel requests; the job's processor signal
  * (BullMQ's `Worker.cancelJob`) is the node's `ctx.signal`, and the job fails at once even when
  * the node ignores the abort. A job whose worker dies (SIGKILL, lost machine) is put back in the
- * queue by the stalled-job check of the other workers and run again: nodes should be idempotent.
+ * queue by the stalled-job check of the other workers within `lockDuration + stalledInterval`
+ * (4 s by default) and run again: nodes should be idempotent. Locks are renewed from a thread
+ * ({@link LockHeartbeat}), so a node that blocks the event loop does not make its worker look dead.
  *
  * @returns the worker, once connected; call `close()` to stop it.
  * @throws {@link QueueConnectionError} when Redis cannot be reached; {@link QueueConfigError} for a bad URL.
@@ -243,7 +243,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     onLost: (jobId) => {
       const entry = running.get(jobId);
       if (!entry) return;
-      entry.lost = true;
+      // It runs on here: if it finishes first, its result is handed over (LateResults).
       report({ type: "lost", job: jobId, child: childLabel(entry.data.step, entry.data.ctx), container: entry.data.container });
     },
     onError: (message) => report({ type: "error", message }),
@@ -268,7 +268,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       report({ type: "cancelled", ...base });
       throw new UnrecoverableError(`cancelled by the container before it started (child '${child}')`);
     }
-    const entry: Running = { job, token: token ?? "", data, returning: false, lost: false };
+    const entry: Running = { job, token: token ?? "", data, returning: false };
     running.set(String(job.id), entry);
     heartbeat.track(String(job.id), entry.token);
     report({ type: "started", ...base });
