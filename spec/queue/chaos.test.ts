@@ -37,7 +37,7 @@ describe.skipIf(!redisServerPath)(`queue backend under chaos: a worker SIGKILLed
       { step: { inputs: { ms: 400 } } },
     );
 
-  it("every child exactly once, in order, identical to the local backend; no job left in Redis", { timeout: 120_000 }, async () => {
+  it("every child exactly once, in order, identical to the local backend; no job left in Redis", { timeout: 180_000 }, async () => {
     const spawn = async () => {
       const worker = await spawnWorker(redis.url, { queue, concurrency: 3 });
       everyone.push(worker);

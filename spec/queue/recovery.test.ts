@@ -50,12 +50,13 @@ describe.skipIf(!redisServerPath)(`queue backend: prompt recovery, attempt timeo
       { nap: { inputs: { ms: "js/ctx.item", marker_dir: markers } } },
     );
 
-  it("a SIGKILLed worker's job starts again on another worker within 5 s (no 30 s lock), as the same attempt with its timer restarted", async () => {
+  it("a SIGKILLed worker's job starts again on another worker within 5 s (no 30 s lock), as the same attempt with its timer restarted", { timeout: 60_000 }, async () => {
     const queue = uniqueQueue("recover");
     const markers = markerDir();
     const workers = [await start(queue), await start(queue)];
-    // timeout 4.5 s for a 3 s job: it holds only if the attempt is timed from the second worker's start.
-    const run = harness.run(naps(queue, [3_000], markers, { timeout: 4_500 }));
+    // timeout 8 s for a 6 s job: it holds only if the attempt is timed from the second worker's
+    // start (kill + recovery + 6 s is more), and the first worker's start (no 30 s lock wait).
+    const run = harness.run(naps(queue, [6_000], markers, { timeout: 8_000 }));
     await vi.waitFor(() => expect(startedPid(markers, 0)).toBeDefined(), { timeout: 10_000, interval: 20 });
     const victim = workers.find((w) => w.pid === startedPid(markers, 0))!;
     const survivor = workers.find((w) => w !== victim)!;
@@ -65,14 +66,14 @@ describe.skipIf(!redisServerPath)(`queue backend: prompt recovery, attempt timeo
     const recoveryMs = performance.now() - killedAt;
     expect(recoveryMs).toBeLessThan(5_000);
     const output = vars(await run);
-    expect(output.results).toEqual([{ marker: 0, slept: 3_000, pid: survivor.pid }]);
+    expect(output.results).toEqual([{ marker: 0, slept: 6_000, pid: survivor.pid }]);
     expect(output.execution_info).toMatchObject({ completed: 1, failed: 0, retried: 0 });
     expect(output.execution_info.children[0]).toMatchObject({ status: "succeeded", attempts: 1, timing: expect.objectContaining({ redelivered: 1 }) });
     expect(survivor.stderr()).toContain("of a dead worker was put back in the queue");
     expect(await jobKeys(admin, queue)).toEqual([]);
   });
 
-  it("a worker blocked by a long synchronous node (longer than the lock) is not presumed dead: the job runs once", async () => {
+  it("a worker blocked by a long synchronous node (longer than the lock) is not presumed dead: the job runs once", { timeout: 60_000 }, async () => {
     const queue = uniqueQueue("slow");
     const markers = markerDir();
     const [first, second] = [await start(queue), await start(queue)];
@@ -88,7 +89,7 @@ describe.skipIf(!redisServerPath)(`queue backend: prompt recovery, attempt timeo
     expect(first!.stderr() + second!.stderr()).not.toContain("put back in the queue");
   });
 
-  it("timeout counts from the worker's start, not the wait in the queue (one slot, three jobs of 0.7 s, timeout 1 s)", async () => {
+  it("timeout counts from the worker's start, not the wait in the queue (one slot, three jobs of 0.7 s, timeout 1 s)", { timeout: 60_000 }, async () => {
     const queue = uniqueQueue("timeout");
     await start(queue);
     const output = vars(await harness.run(naps(queue, [700, 700, 700], markerDir(), { timeout: 1_000 })));
@@ -97,7 +98,7 @@ describe.skipIf(!redisServerPath)(`queue backend: prompt recovery, attempt timeo
     expect(Math.max(...output.execution_info.children.map((c: Any) => c.timing.queue_ms))).toBeGreaterThan(1_000);
   });
 
-  it("a job running past its timeout on a worker still times out (timed_out, ChildTimeoutError message)", async () => {
+  it("a job running past its timeout on a worker still times out (timed_out, ChildTimeoutError message)", { timeout: 60_000 }, async () => {
     const queue = uniqueQueue("overrun");
     await start(queue);
     const error = await harness.failure(naps(queue, [5_000], markerDir(), { timeout: 500 }));
@@ -105,7 +106,7 @@ describe.skipIf(!redisServerPath)(`queue backend: prompt recovery, attempt timeo
     await vi.waitFor(async () => expect(await jobKeys(admin, queue)).toEqual([]), { timeout: 5_000 });
   });
 
-  it("queue_timeout: a child no worker takes fails with a clear error, and its job leaves Redis", async () => {
+  it("queue_timeout: a child no worker takes fails with a clear error, and its job leaves Redis", { timeout: 60_000 }, async () => {
     const queue = uniqueQueue("unserved");
     const started = performance.now();
     const error = await harness.failure(naps(queue, [10], markerDir(), { queue_timeout: 400, global_timeout: 20_000 }));
@@ -114,7 +115,7 @@ describe.skipIf(!redisServerPath)(`queue backend: prompt recovery, attempt timeo
     expect(await jobKeys(admin, queue)).toEqual([]);
   });
 
-  it("at-least-once: a worker presumed dead (SIGSTOP) that finishes first gives THE result; the second run is stopped", async () => {
+  it("at-least-once: a worker presumed dead (SIGSTOP) that finishes first gives THE result; the second run is stopped", { timeout: 60_000 }, async () => {
     const queue = uniqueQueue("first");
     const markers = markerDir();
     const frozen = await start(queue);
@@ -132,7 +133,7 @@ describe.skipIf(!redisServerPath)(`queue backend: prompt recovery, attempt timeo
     await vi.waitFor(async () => expect(await jobKeys(admin, queue)).toEqual([]), { timeout: 5_000 });
   });
 
-  it("at-least-once: a result that comes second (the job ran twice) is dropped and counted", async () => {
+  it("at-least-once: a result that comes second (the job ran twice) is dropped and counted", { timeout: 60_000 }, async () => {
     const queue = uniqueQueue("second");
     const markers = markerDir();
     const frozen = await start(queue);
