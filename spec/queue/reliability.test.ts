@@ -188,6 +188,10 @@ describe.skipIf(!redisServerPath)(`queue backend: Redis going away${needsRedis}`
       const error = await harness.failure(napping(10));
       expect(error.message).toMatch(/^Cannot connect to Redis at redis:\/\/127\.0\.0\.1:1\/? within 500 ms: connect ECONNREFUSED/);
       expect(performance.now() - started).toBeLessThan(2_000);
+      // A workflow-level error like the container's others: a status and a JSON body naming the step.
+      expect(error.context.name).toBe("fan");
+      expect(error.context.code).toBe(503);
+      expect(error.context.json).toEqual({ error: error.message, reason: "queue_unavailable", queue: queue });
     } finally {
       await harness.env.close();
     }
@@ -198,6 +202,8 @@ describe.skipIf(!redisServerPath)(`queue backend: Redis going away${needsRedis}`
     try {
       const error = await harness.failure(napping(10));
       expect(error.message).toContain('execution.backend "queue" needs a Redis server: set execution.queue.redis_url in the container config or the BLOK_REDIS_URL environment variable');
+      expect(error.context.code).toBe(500);
+      expect(error.context.json).toMatchObject({ reason: "queue_config", queue });
     } finally {
       await harness.env.close();
     }

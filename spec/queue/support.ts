@@ -69,7 +69,7 @@ export async function spawnWorker(url: string, options: SpawnWorkerOptions): Pro
   child.stdout!.resume();
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start within 20 s:\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`worker did not start within 60 s:\n${stderr}`)), 60_000);
     const check = () => {
       if (stderr.includes("serving queue")) {
         clearTimeout(timer);

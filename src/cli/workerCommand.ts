@@ -57,8 +57,9 @@ Options:
                                the worker stays up (default: node's --max-old-space-size, else a
                                quarter of the machine's memory shared by the threads)
   --lock-duration <ms>         a worker silent this long is presumed dead and its jobs are run
-                               again elsewhere (default: 30000)
-  --stalled-interval <ms>      how often to look for jobs of dead workers (default: 30000)
+                               again elsewhere; renewed from a thread of its own, so a busy event
+                               loop does not count as silence (default: 3000)
+  --stalled-interval <ms>      how often to look for jobs of dead workers (default: 1000)
   --shutdown-grace <ms>        how long running jobs may finish on SIGTERM (default: 10000)
   --connect-timeout <ms>       give up starting when Redis does not answer within this (default: 5000)
   --verbose                    one line per job on stderr
@@ -135,6 +136,10 @@ function describe(event: QueueWorkerEvent, verbose: boolean): string | undefined
       return `refused job ${event.job}: ${event.message}`;
     case "stalled":
       return `job ${event.job} of a dead worker was put back in the queue`;
+    case "lost":
+      return `lost the lock on ${event.child} (${event.job}): this worker was presumed dead, another one runs it too`;
+    case "superseded":
+      return `${event.child} (${event.job}) finished after its lock was taken away: result handed over as a late result`;
     case "error":
       return `error: ${event.message}`;
     case "started":

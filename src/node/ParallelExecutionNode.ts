@@ -1,7 +1,7 @@
 import type { SchedulerLike } from "rxjs";
 import type { Context, NodeBase, NodeBlok, NodeBlokResponse } from "../blok/index.js";
 import { executeParallel, InvalidOptionsError, type ParallelEvent, ParallelExecutionError, type ParallelResult } from "../core/index.js";
-import { runFailure, setupFailure } from "./containerError.js";
+import { queueFailure, runFailure, setupFailure } from "./containerError.js";
 import { CONTAINER_LIMITS, type ContainerConfig } from "./containerSchema.js";
 import { defaultHost, type HostClasses, toBlokHost } from "./host.js";
 import { enterContainer, NestingError } from "./nestingChain.js";
@@ -30,7 +30,10 @@ export interface ContainerDependencies<Node extends object = NodeBase> {
 export type ContainerOutput = ParallelResult<unknown>;
 
 function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | undefined) {
-  const { isolation: _isolation, backend: _backend, queue: _queue, max_depth: _maxDepth, ...options } = execution;
+  const { isolation: _isolation, backend, queue: _queue, queue_timeout: _queueTimeout, max_depth: _maxDepth, timeout, ...rest } = execution;
+  // Queue runs: the queue session times each attempt from the moment a worker starts it (the
+  // core would count the wait in the queue too); see QueueSettings.timeout.
+  const options = backend === "queue" || timeout === undefined ? rest : { ...rest, timeout };
   return forceSequential ? { ...options, strategy: "sequential" as const } : options;
 }
 
@@ -94,7 +97,12 @@ export function createParallelExecutionNode(deps: ContainerDependencies<object>,
       error.setName(step);
       throw error;
     }
-    return deps.connectQueue(settings);
+    const { timeout, queue_timeout } = config.execution;
+    try {
+      return await deps.connectQueue({ ...settings, ...(timeout === undefined ? {} : { timeout }), ...(queue_timeout === undefined ? {} : { queue_timeout }) });
+    } catch (error) {
+      throw queueFailure(host, step, settings.name, error);
+    }
   }
 
   const Base = host.NodeBlok as abstract new () => NodeBlok<unknown>;

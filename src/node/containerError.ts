@@ -90,3 +90,19 @@ export function setupFailure(host: BlokHost, stepName: string, error: InvalidOpt
   keepCause(failure, error);
   return failure;
 }
+
+/**
+ * The workflow-level error for a queue run that could not open its session: 503 when Redis could
+ * not be reached (`QueueConnectionError`: retrying later may work), 500 for a configuration
+ * problem (no or a bad Redis URL); the json names the reason and the queue.
+ */
+export function queueFailure(host: BlokHost, stepName: string, queue: string, error: unknown): GlobalError {
+  const message = error instanceof Error ? error.message : String(error);
+  const unreachable = (error as { name?: unknown } | undefined)?.name === "QueueConnectionError";
+  const failure = new host.GlobalError(message);
+  failure.setCode(unreachable ? 503 : 500);
+  failure.setJson({ error: message, reason: unreachable ? "queue_unavailable" : "queue_config", queue });
+  failure.setName(stepName);
+  keepCause(failure, error);
+  return failure;
+}

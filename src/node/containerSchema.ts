@@ -58,6 +58,7 @@ export const containerExecutionSchema = object(
     timeout: int(CONTAINER_LIMITS.timeout.min, CONTAINER_LIMITS.timeout.max).optional().describe("Per-child, per-attempt timeout in ms, counted from the child's start (queue time excluded). The child is stopped (its ctx.signal aborts)."),
     max_concurrent: int(CONTAINER_LIMITS.maxConcurrent.min, CONTAINER_LIMITS.maxConcurrent.max).default(CONTAINER_LIMITS.maxConcurrent.default).describe("How many children run at once (ignored by sequential)."),
     global_timeout: int(CONTAINER_LIMITS.globalTimeout.min, CONTAINER_LIMITS.globalTimeout.max).optional().describe("Deadline of the whole container run in ms, queue time included; when it passes, running children are stopped and the step fails."),
+    queue_timeout: int(CONTAINER_LIMITS.globalTimeout.min, CONTAINER_LIMITS.globalTimeout.max).optional().describe('backend "queue" only: the longest a child may wait in the queue for a worker to start it, in ms; a child still waiting then fails (QueueWaitTimeoutError). Its timeout counts from the worker\'s start.'),
     retry: object(
       {
         attempts: int(CONTAINER_LIMITS.retryAttempts.min, CONTAINER_LIMITS.retryAttempts.max).default(1),

@@ -53,7 +53,7 @@ async function runAttempt(container: string, step: ChildStep, parent: Context, c
   if (backend.kind === "remote") {
     // The worker has none of this process's context: inputs are resolved here, as Blok would.
     const inputs = space.materialize(mapStepInputs(ctx, step.name));
-    const { data, timing } = await backend.execute({ container, step, attempt: attempt.number, inputs, ctx: remoteContext(ctx, space) }, context.signal);
+    const { data, timing } = await backend.execute({ container, step, attempt: attempt.number, index: attempt.index, hooks: attempt, inputs, ctx: remoteContext(ctx, space) }, context.signal);
     if (timing) attempt.reportTiming(timing);
     return data;
   }

@@ -1,4 +1,5 @@
 import type { Context } from "../blok/index.js";
+import type { Attempt } from "../core/index.js";
 import type { CowSpace } from "./isolation/copyOnWrite.js";
 import type { ChildStep } from "./planChildren.js";
 
@@ -25,6 +26,13 @@ export interface RemoteChildJob {
   /** What to run: resolved by the worker from its own node directories, never from the payload. */
   readonly step: ChildStep;
   readonly attempt: number;
+  /** The child's position in the run (its errors name it). */
+  readonly index?: number;
+  /**
+   * The attempt's reporting hooks: timings (re-deliveries included) as the remote run goes, and
+   * `late` for a duplicate result of a child that already has one (counted in `late_settlements`).
+   */
+  readonly hooks?: Pick<Attempt, "late" | "reportTiming">;
   /** The child's inputs, mapped by the container against the child's context. */
   readonly inputs: unknown;
   readonly ctx: RemoteContext;
@@ -54,6 +62,14 @@ export interface QueueSettings {
   readonly redis_url?: string | undefined;
   readonly name: string;
   readonly max_result_bytes: number;
+  /**
+   * The container's per-attempt `timeout` (ms), counted by the session from the moment a worker
+   * starts the job (restarted when a job of a dead worker starts again elsewhere), not from the
+   * moment it is queued. The container leaves it to the session for queue runs.
+   */
+  readonly timeout?: number | undefined;
+  /** The container's `queue_timeout` (ms): the longest a job may wait for a worker. */
+  readonly queue_timeout?: number | undefined;
 }
 
 /** Opens a queue session for one container run. */

@@ -4,12 +4,14 @@ import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { QueueConnector, QueueSettings, RemoteChildJob, RemoteOutcome, RemoteSession } from "../../node/remoteJob.js";
 import { connectRedis, sleep, within } from "./connectRedis.js";
-import { QueueConnectionError, QueueJobLostError, RemoteChildError, ResultTooLargeError } from "./errors.js";
+import { ChildTimeoutError } from "../../core/index.js";
+import { QueueConnectionError, QueueJobLostError, QueueWaitTimeoutError, RemoteChildError, ResultTooLargeError } from "./errors.js";
 import {
   type CancelMessage,
   cancelChannel,
   childLabel,
   DEFAULT_PREFIX,
+  LATE_RESULT_EVENT,
   type QueueJobData,
   readJobResult,
   resultKey,
@@ -70,9 +72,19 @@ export function createQueueConnector(options: QueueConnectorOptions = {}): Queue
 interface Pending {
   readonly id: string;
   readonly label: string;
+  readonly index: number;
   readonly container: string;
+  readonly hooks: RemoteChildJob["hooks"];
   readonly addedAt: number;
   activeAt?: number;
+  /** Starts by workers: 1 normally, more when the job was recovered from a dead worker. */
+  deliveries: number;
+  /** The per-attempt `timeout` (running) or the `queue_timeout` (waiting), whichever applies now. */
+  timer?: NodeJS.Timeout;
+  /** The child settled with a result of this job (a later one is a duplicate). */
+  resolved?: boolean;
+  /** Results that came after the first (the job ran twice). */
+  duplicates?: number;
   /** Settles once the job is in Redis; `false` when adding it failed. */
   added: Promise<boolean>;
   settled: boolean;
@@ -117,6 +129,10 @@ async function openQueueSession(settings: QueueSettings, options: QueueConnector
 
 const ignore = () => undefined;
 
+function isStored(returnvalue: unknown): boolean {
+  return typeof returnvalue === "object" && returnvalue !== null && (returnvalue as { stored?: unknown }).stored === true;
+}
+
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -158,6 +174,8 @@ class QueueSession implements RemoteSession {
     this.on(events, "active", ({ jobId }: { jobId: string }) => this.onActive(jobId));
     this.on(events, "completed", ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => this.onCompleted(jobId, returnvalue));
     this.on(events, "failed", ({ jobId, failedReason }: { jobId: string; failedReason: string }) => this.onFailed(jobId, failedReason));
+    this.on(events, "stalled", ({ jobId }: { jobId: string }) => this.onStalled(jobId));
+    this.on(events, LATE_RESULT_EVENT, ({ jobId, returnvalue }: { jobId: string; returnvalue: string }) => this.onLateResult(jobId, returnvalue));
     // BullMQ re-emits connection errors here; without a listener an 'error' event would throw.
     this.on(events, "error", (error: Error) => (this.lastError = error));
     this.on(queue, "error", (error: Error) => (this.lastError = error));
@@ -195,7 +213,10 @@ class QueueSession implements RemoteSession {
       const entry: Pending = {
         id,
         label,
+        index: job.index ?? job.ctx.index ?? 0,
         container: job.container,
+        hooks: job.hooks,
+        deliveries: 0,
         addedAt: performance.now(),
         added: Promise.resolve(false),
         settled: false,
@@ -220,7 +241,10 @@ class QueueSession implements RemoteSession {
           stackTraceLimit: 0,
         }))
         .then(
-          () => true,
+          () => {
+            if (!entry.settled && entry.deliveries === 0) this.waitForWorker(entry);
+            return true;
+          },
           (error: Error) => {
             this.fail(entry, new QueueConnectionError(`Could not enqueue child '${label}' on queue '${this.parts.name}' at ${this.parts.url}: ${error.message}`, { cause: error }));
             return false;
@@ -271,8 +295,74 @@ class QueueSession implements RemoteSession {
   private settle(entry: Pending): boolean {
     if (entry.settled) return false;
     entry.settled = true;
+    clearTimeout(entry.timer);
     this.pending.delete(entry.id);
     return true;
+  }
+
+  /** The job waits for a worker (first queued, or put back after its worker died): bounded by `queue_timeout`. */
+  private waitForWorker(entry: Pending): void {
+    clearTimeout(entry.timer);
+    const limit = this.parts.settings.queue_timeout;
+    if (limit === undefined) return;
+    entry.timer = setTimeout(() => {
+      this.fail(entry, new QueueWaitTimeoutError(entry.label, entry.container, this.parts.name, limit, entry.deliveries > 0));
+      this.abandon(entry);
+    }, limit);
+  }
+
+  /** A worker started the job: the attempt's `timeout` runs from now, as for a local child. */
+  private startAttemptTimer(entry: Pending): void {
+    clearTimeout(entry.timer);
+    const limit = this.parts.settings.timeout;
+    if (limit === undefined) return;
+    entry.timer = setTimeout(() => {
+      this.fail(entry, new ChildTimeoutError(entry.label, entry.index, limit));
+      this.abandon(entry);
+    }, limit);
+  }
+
+  /** Jobs of this session that were recovered from a dead worker: a second result may come for them. */
+  private readonly recovered = new Map<string, Pending>();
+
+  private onStalled(jobId: string): void {
+    const entry = this.pending.get(jobId);
+    if (!entry) return;
+    // Back in the queue: the same attempt, waiting for another worker.
+    this.recovered.set(jobId, entry);
+    this.waitForWorker(entry);
+  }
+
+  /**
+   * A result of a job whose child already has one (the job ran twice: its first worker was
+   * presumed dead but finished after all): dropped, and counted.
+   */
+  private duplicate(entry: Pending): void {
+    entry.duplicates = (entry.duplicates ?? 0) + 1;
+    entry.hooks?.reportTiming({ duplicates: entry.duplicates });
+    entry.hooks?.late("value");
+  }
+
+  /** A worker presumed dead finished the job after all (see `LateResults`): the first result wins. */
+  private onLateResult(jobId: string, returnvalue: string): void {
+    if (!jobId.startsWith(this.idPrefix)) return;
+    const entry = this.pending.get(jobId);
+    if (!entry) {
+      const earlier = this.recovered.get(jobId);
+      if (earlier?.resolved) this.duplicate(earlier);
+      return;
+    }
+    this.settle(entry);
+    entry.resolved = true;
+    let value: unknown;
+    try {
+      value = JSON.parse(returnvalue);
+    } catch {
+      value = undefined;
+    }
+    this.readOutcome(entry, value).then(entry.resolve, entry.reject);
+    // The job itself is waiting or running again elsewhere: that second run is not wanted.
+    this.abandon(entry, true);
   }
 
   private fail(entry: Pending, error: unknown): void {
@@ -281,15 +371,29 @@ class QueueSession implements RemoteSession {
 
   private onActive(jobId: string): void {
     const entry = this.pending.get(jobId);
-    if (entry) entry.activeAt = performance.now();
+    if (!entry) return;
+    entry.activeAt ??= performance.now();
+    entry.deliveries++;
+    // A job of a dead worker, started again elsewhere: the same attempt, its timer restarted.
+    if (entry.deliveries > 1) entry.hooks?.reportTiming({ redelivered: entry.deliveries - 1 });
+    this.startAttemptTimer(entry);
   }
 
   private onCompleted(jobId: string, returnvalue: unknown): void {
     if (!jobId.startsWith(this.idPrefix)) return;
     this.finishedWaiters.get(jobId)?.();
     const entry = this.pending.get(jobId);
-    if (!entry) return;
+    if (!entry) {
+      const earlier = this.recovered.get(jobId);
+      if (earlier?.resolved) {
+        this.duplicate(earlier);
+        // A large result of the second run: nobody takes it.
+        if (isStored(returnvalue)) void this.parts.client.del(resultKey(this.parts.prefix, this.parts.name, jobId)).catch(ignore);
+      }
+      return;
+    }
     this.settle(entry);
+    entry.resolved = true;
     this.readOutcome(entry, returnvalue).then(entry.resolve, entry.reject);
   }
 
@@ -324,17 +428,18 @@ class QueueSession implements RemoteSession {
    * while it waits; once a worker holds it, publish a cancel request (the worker aborts the
    * node and fails the job, which deletes itself) and retry the removal until it is gone.
    */
-  private abandon(entry: Pending): void {
+  private abandon(entry: Pending, resolved = false): void {
     const task = (async () => {
       if (!(await entry.added)) return;
       const { queue, client, prefix, name } = this.parts;
       let published = false;
+      const reason = resolved ? "it already has a result (its first worker, presumed dead, finished it)" : `cancelled by parallel-execution step '${entry.container}'`;
       const deadline = () => this.closing !== undefined && performance.now() > this.closeDeadline;
       for (;;) {
         // 1: removed, or already gone; 0: locked by a worker (active).
         if ((await queue.remove(entry.id)) === 1) break;
         if (!published) {
-          const message: CancelMessage = { jobId: entry.id, reason: `cancelled by parallel-execution step '${entry.container}' (child '${entry.label}')` };
+          const message: CancelMessage = { jobId: entry.id, reason: `${reason} (child '${entry.label}')` };
           await client.publish(cancelChannel(prefix, name), JSON.stringify(message));
           published = true;
         }
@@ -425,6 +530,7 @@ class QueueSession implements RemoteSession {
       await within(this.parts.client.del(...keys).catch(() => undefined), 2_000);
     }
     for (const detach of this.detach.splice(0)) detach();
+    this.recovered.clear();
     const { events, queue, client } = this.parts;
     // QueueEvents.close disconnects its own (duplicated) connection; the command connection is ours.
     await within(events.close().catch(() => undefined), 2_000);

@@ -53,3 +53,25 @@ export class QueueJobLostError extends Error {
 export class InvalidQueueJobError extends Error {
   override readonly name = "InvalidQueueJobError";
 }
+
+/**
+ * A queue child waited longer than `execution.queue_timeout` for a worker to start it (no worker
+ * serves the queue, or all are busy). Its job was removed from the queue.
+ */
+export class QueueWaitTimeoutError extends Error {
+  override readonly name = "QueueWaitTimeoutError";
+  constructor(
+    readonly child: string,
+    readonly container: string,
+    readonly queue: string,
+    readonly limitMs: number,
+    /** The job had started once, and was waiting again after its worker died. */
+    readonly recovered: boolean,
+  ) {
+    super(
+      `Child '${child}' of parallel-execution step '${container}' waited ${limitMs} ms in queue '${queue}' ` +
+        `${recovered ? "after its worker died " : ""}without a worker taking it (execution.queue_timeout); ` +
+        "is a `blok-parallel worker` serving this queue?",
+    );
+  }
+}

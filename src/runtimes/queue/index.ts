@@ -1,6 +1,6 @@
 export { createQueueConnector, type QueueConnectorOptions } from "./createQueueConnector.js";
-export { type QueueWorker, type QueueWorkerEvent, type QueueWorkerOptions, startQueueWorker } from "./startQueueWorker.js";
-export { InvalidQueueJobError, QueueConfigError, QueueConnectionError, QueueJobLostError, RemoteChildError, ResultTooLargeError } from "./errors.js";
+export { type QueueWorker, type QueueWorkerEvent, type QueueWorkerOptions, RECOVERY_DEFAULTS, startQueueWorker } from "./startQueueWorker.js";
+export { InvalidQueueJobError, QueueConfigError, QueueConnectionError, QueueJobLostError, QueueWaitTimeoutError, RemoteChildError, ResultTooLargeError } from "./errors.js";
 export {
   CHILD_TYPES,
   cancelChannel,
@@ -8,6 +8,7 @@ export {
   DEFAULT_QUEUE_NAME,
   INLINE_RESULT_BYTES,
   isPlainNodeName,
+  LATE_RESULT_EVENT,
   PROTOCOL_VERSION,
   type QueueJobData,
   type QueueJobResult,

@@ -84,6 +84,20 @@ export function cancelChannel(prefix: string, name: string): string {
   return `${prefix}:${name}:blok-cancel`;
 }
 
+/**
+ * Custom event on the queue's events stream (`<prefix>:<name>:events`, next to BullMQ's own):
+ * a worker whose lock on a job was taken away (it was presumed dead) finished the job anyway;
+ * BullMQ refuses that completion, so the worker hands the result over this way, as
+ * `{ event, jobId, returnvalue }` with `returnvalue` a JSON {@link QueueJobResult} whose data is
+ * inline. The producer keeps the first result of each child and counts later ones as duplicates.
+ */
+export const LATE_RESULT_EVENT = "blok-late-result";
+
+/** BullMQ's events stream of queue `name`. */
+export function eventsKey(prefix: string, name: string): string {
+  return `${prefix}:${name}:events`;
+}
+
 /** Id of a shared context part: `blok-<run>-ctx-<sha1 of its JSON>`. */
 export const SHARED_CONTEXT_ID = /^blok-[0-9a-f]{12}-ctx-[0-9a-f]{40}$/;
 

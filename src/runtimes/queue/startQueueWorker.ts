@@ -7,6 +7,8 @@ import type { WorkerPluginOptions } from "../../environment/workerPlugin.js";
 import { resolveStep } from "../../runner/index.js";
 import { connectRedis, within } from "./connectRedis.js";
 import { ResultTooLargeError } from "./errors.js";
+import { LateResults } from "./lateResults.js";
+import { LockHeartbeat } from "./lockHeartbeat.js";
 import {
   type CancelMessage,
   cancelChannel,
@@ -54,17 +56,32 @@ export interface QueueWorkerOptions {
   readonly logger?: LoggerContext;
   /** Hears what the worker does (a CLI log). */
   readonly onEvent?: (event: QueueWorkerEvent) => void;
-  /** How long a job lock lasts without renewal; a worker silent for longer is presumed dead (BullMQ default 30,000 ms). */
+  /**
+   * How long a job lock lasts without renewal: a worker process silent for longer (killed, out of
+   * memory, cut off from Redis) is presumed dead and its jobs are run again elsewhere (default
+   * {@link RECOVERY_DEFAULTS}`.lockDuration`, 3,000 ms). Renewals come from a thread of their own
+   * (see `LockHeartbeat`), so a node blocking the event loop does not make its worker look dead.
+   */
   readonly lockDuration?: number;
-  /** How often this worker looks for jobs whose worker died, to put them back in the queue (BullMQ default 30,000 ms). */
+  /** How often this worker looks for jobs whose worker died, to put them back in the queue (default 1,000 ms). */
   readonly stalledInterval?: number;
-  /** How many times a job may be recovered from a dead worker before it fails (BullMQ default 1). */
+  /**
+   * How many times a job may be put back in the queue after its worker died before it fails
+   * (default 3): a node that kills every worker it runs on must not take the fleet down one by one.
+   */
   readonly maxStalledCount?: number;
   /** How long opening the Redis connection may take (default 5,000 ms). */
   readonly connectTimeoutMs?: number;
   /** Default of `close()`'s `graceMs`: how long running jobs may finish before they are returned to the queue (default 10,000 ms). */
   readonly shutdownGraceMs?: number;
 }
+
+/**
+ * Recovery settings by default: a dead worker's jobs run again elsewhere within
+ * `lockDuration + stalledInterval` (4 s), while its lock is renewed every `lockDuration / 6`
+ * (see docs/queue-backend.md, "Dead workers", for the measured costs).
+ */
+export const RECOVERY_DEFAULTS = { lockDuration: 3_000, stalledInterval: 1_000, maxStalledCount: 3 } as const;
 
 /** What a worker reports to `onEvent`. */
 export type QueueWorkerEvent =
@@ -74,6 +91,10 @@ export type QueueWorkerEvent =
   | { readonly type: "cancelled" | "returned"; readonly job: string; readonly child: string; readonly container: string }
   | { readonly type: "refused"; readonly job: string; readonly message: string }
   | { readonly type: "stalled"; readonly job: string }
+  /** This worker's lock on a running job was taken away (presumed dead, e.g. cut off from Redis): another worker runs it too. */
+  | { readonly type: "lost"; readonly job: string; readonly child: string; readonly container: string }
+  /** A job whose lock was taken away finished here: its result was handed to the producer as a late result (it keeps the first). */
+  | { readonly type: "superseded"; readonly job: string; readonly child: string; readonly container: string }
   | { readonly type: "closing"; readonly running: number; readonly graceMs: number }
   | { readonly type: "error"; readonly message: string };
 
@@ -171,7 +192,9 @@ const ALLOWED_PLAIN = (value: unknown) => value;
  * Cancellation: the producer publishes cancel requests; the job's processor signal
  * (BullMQ's `Worker.cancelJob`) is the node's `ctx.signal`, and the job fails at once even when
  * the node ignores the abort. A job whose worker dies (SIGKILL, lost machine) is put back in the
- * queue by the stalled-job check of the other workers and run again: nodes should be idempotent.
+ * queue by the stalled-job check of the other workers within `lockDuration + stalledInterval`
+ * (4 s by default) and run again: nodes should be idempotent. Locks are renewed from a thread
+ * ({@link LockHeartbeat}), so a node that blocks the event loop does not make its worker look dead.
  *
  * @returns the worker, once connected; call `close()` to stop it.
  * @throws {@link QueueConnectionError} when Redis cannot be reached; {@link QueueConfigError} for a bad URL.
@@ -214,7 +237,24 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     throw error;
   }
   const commands = connection;
+  const lockDuration = options.lockDuration ?? RECOVERY_DEFAULTS.lockDuration;
   const running = new Map<string, Running>();
+  const heartbeat = new LockHeartbeat({
+    redisUrl: options.redisUrl,
+    lockDurationMs: lockDuration,
+    intervalMs: Math.max(50, Math.floor(lockDuration / 6)),
+    lockPrefix: `${prefix}:${queueName}:`,
+    stalledKey: `${prefix}:${queueName}:stalled`,
+    connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+    onLost: (jobId) => {
+      const entry = running.get(jobId);
+      if (!entry) return;
+      // It runs on here: if it finishes first, its result is handed over (LateResults).
+      report({ type: "lost", job: jobId, child: childLabel(entry.data.step, entry.data.ctx), container: entry.data.container });
+    },
+    onError: (message) => report({ type: "error", message }),
+  });
+  const late = new LateResults(commands, prefix, queueName, (job, child, container) => report({ type: "superseded", job, child, container }));
   const recentCancels = new RecentCancels(10 * 60_000, 100_000);
   const sharedContexts = new SharedContexts((id) => commands.get(sharedContextKey(prefix, queueName, id)), 256 * 1024 * 1024);
   let worker!: Worker;
@@ -236,6 +276,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
     const entry: Running = { job, token: token ?? "", data, returning: false };
     running.set(String(job.id), entry);
+    heartbeat.track(String(job.id), entry.token);
     report({ type: "started", ...base });
     const nodeSignal = signal ?? new AbortController().signal;
     try {
@@ -257,6 +298,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       const work_ms = performance.now() - started;
       const envelope: QueueJobResult = { v: PROTOCOL_VERSION, bytes, work_ms, timing: { ...timing, resolve_ms: resolved - started } };
       report({ type: "completed", ...base, ms: work_ms });
+      // Kept until BullMQ accepts the completion: refused (the lock was taken away), it becomes a late result.
+      late.finishing(String(job.id), { child, container: data.container, envelope, data: output, ...(json === undefined ? {} : { json }) });
       if (json === undefined) return envelope;
       if (bytes <= INLINE_RESULT_BYTES) return { ...envelope, data: output };
       await commands.set(resultKey(prefix, queueName, String(job.id)), json, "EX", RESULT_TTL_SECONDS);
@@ -277,6 +320,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       throw error instanceof Error ? error : new Error(message);
     } finally {
       running.delete(String(job.id));
+      heartbeat.untrack(String(job.id));
     }
   };
 
@@ -286,11 +330,17 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       prefix,
       concurrency,
       autorun: false,
-      ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration } : {}),
-      ...(options.stalledInterval !== undefined ? { stalledInterval: options.stalledInterval } : {}),
-      ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
+      lockDuration,
+      // The heartbeat thread renews the locks; BullMQ's own renewal (on the event loop, which a
+      // synchronous node blocks) is switched off.
+      skipLockRenewal: true,
+      stalledInterval: options.stalledInterval ?? RECOVERY_DEFAULTS.stalledInterval,
+      maxStalledCount: options.maxStalledCount ?? RECOVERY_DEFAULTS.maxStalledCount,
     });
-    worker.on("error", (error) => report({ type: "error", message: error.message }));
+    worker.on("completed", (job) => late.accepted(String(job.id)));
+    worker.on("error", (error) => {
+      if (!late.refused(error)) report({ type: "error", message: error.message });
+    });
     worker.on("stalled", (jobId) => report({ type: "stalled", job: jobId }));
     subscriber.on("error", (error) => report({ type: "error", message: `cancel channel: ${error.message}` }));
     subscriber.on("message", (_channel, text) => {
@@ -309,6 +359,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     await worker?.close(true).catch(() => undefined);
     subscriber.disconnect();
     commands.disconnect();
+    await heartbeat.close();
     await environment.close();
     throw error;
   }
@@ -335,6 +386,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
     await within(finished, 10_000);
     await within(loop, 1_000);
+    await heartbeat.close();
     await subscriber.quit().catch(() => undefined);
     subscriber.disconnect();
     await commands.quit().catch(() => undefined);
