@@ -37,7 +37,9 @@ const PLACEHOLDER = /\$\{(.*?)\}/g;
 
 // Map mode maps the same few strings once per item: parsing each once keeps that linear. Bounded
 // so that ever-changing strings cannot grow the caches without limit.
+const TEXT: Template = { kind: "text" };
 const CACHE_LIMIT = 5000;
+const CACHED_LENGTH_LIMIT = 4096;
 const values = new Map<string, Template>();
 const conditions = new Map<string, Template>();
 const codes = new Map<string, Code>();
@@ -58,6 +60,10 @@ const codes = new Map<string, Code>();
  * @returns its (cached) template.
  */
 export function templateOf(text: string, condition: boolean): Template {
+  // Plain text (most strings of a config, and every string of a dataset in it) skips the cache.
+  if (!text.startsWith(EXPRESSION_PREFIX) && !text.includes("${")) return TEXT;
+  // A very long string is parsed each time rather than kept alive by the cache.
+  if (text.length > CACHED_LENGTH_LIMIT) return parse(text, condition);
   const cache = condition ? conditions : values;
   let template = cache.get(text);
   if (template === undefined) {
@@ -185,7 +191,6 @@ function parse(text: string, condition: boolean): Template {
   return { kind: "interpolation", literals, placeholders, safe: placeholdersSafe };
 }
 
-const TEXT: Template = { kind: "text" };
 
 /**
  * Rewrites each placeholder of an expression into a reference to its value, fitting where it
