@@ -22,6 +22,7 @@ export {
 export {
   type Context,
   createContext,
+  ExpressionTimeoutError,
   GlobalError,
   type INodeBlokResponse,
   NodeBase,
