@@ -256,11 +256,13 @@ ${misses(rows, watchdogUs)}
 
 Node interrupts a script run with a \`timeout\` from a watchdog thread that it starts for each run: here one
 guarded call costs **${watchdogUs.toFixed(1)} µs**, measured in this run (2,000 calls). Per expression, 1,000 expressions
-would pay that 1,000 times. So a mapping pass first runs without a watchdog; expressions that can only read,
-compare and compute (no call, \`new\`, arrow, template literal, assignment or increment) cannot run long and need
-none. At the first expression that could (a call, say), the pass starts over under one watchdog, which then covers
-the rest of the pass: what ran before was pure reads, safe to repeat. A pass whose strings are all such reads
-never pays for a watchdog; a pass with calls pays for one.
+would pay that 1,000 times. So a mapping pass first runs without a watchdog: expressions that only read, compare,
+compute and call builtins whose time is linear in their data (\`toUpperCase\`, \`map\`, \`reduce\` with a call-free
+arrow, \`JSON.stringify\`...) cannot run long and need none. At the first expression that could (a regular
+expression, a loop, an unknown function, nested callbacks), the pass starts over under one watchdog, which then
+covers the rest of the pass: what ran before was pure reads, safe to repeat. A pass without such an expression
+never pays for a watchdog; a pass with one pays for one, whatever the number of expressions; with the limit off
+(\`0\`) none is started.
 `;
   if (quick) console.log(page);
   else {
