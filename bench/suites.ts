@@ -17,4 +17,5 @@ export const SUITES: readonly Suite[] = [
   { name: "workers", what: "CPU-bound chunks in-thread vs worker threads; worker round trip", args: ["bench/workers/cpu.ts"], page: "docs/bench/workers.md" },
   { name: "python", what: "Python children: round trip vs a bare gRPC call, throughput at concurrency 1/4/16", args: ["bench/python/roundtrip.ts"], page: "docs/bench/python.md" },
   { name: "queue", what: "the BullMQ backend: per-child overhead vs local, 1 vs 2 worker processes", args: ["bench/queue/run.ts"], page: "docs/bench/queue.md" },
+  { name: "mapping", what: "the mapper against the one before issue 14 (1,000 js/ expressions, a typical step), with the expression time limit", args: ["bench/mapping/run.ts"], page: "docs/bench/mapping.md" },
 ];

@@ -26,6 +26,7 @@ export {
 export {
   type Context,
   createContext,
+  ExpressionTimeoutError,
   GlobalError,
   type INodeBlokResponse,
   NodeBase,

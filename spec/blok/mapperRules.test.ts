@@ -11,6 +11,7 @@ import {
   setExpressionTimeout,
   createContext,
 } from "../../src/blok/index.js";
+import { mayRunLong } from "../../src/blok/template.js";
 import { silentLogger, testContext } from "./support.js";
 
 function contextWith(body: unknown, fields: Partial<Context> = {}): Context {
@@ -120,5 +121,20 @@ describe("mapper: expression time limit (issue 12 item 6)", () => {
     mapFirstPass(config, ctx, "s");
     expect(config.inputs).toEqual({ sorted: [1, 2, 3], plain: 3, call: 1 });
     expect(calls).toEqual([1]);
+  });
+});
+
+describe("mapper: which expressions need the watchdog", () => {
+  it("reads, arithmetic, linear builtins and call-free callbacks do not; loops, regular expressions, unknown calls and nested work do", () => {
+    const fast = ["ctx.a.b", "ctx.a.toUpperCase()", "ctx.items.reduce((s, i) => s + i.price, 0)", "Math.max(1, 2)", "a.map(x => x.id).filter(y => y)", "'(' + x", "a == 1 && b >= 2"];
+    const slow = ["(()=>{while(true){}})()", "x.replace(/a/g, 'b')", "'a'.repeat(1e9)", "f(x)", "ctx.f()(1)", "`x`", "new Date()", "a = 1", "i++", "a.map(x => b.includes(x))", "a.map(x => x.map(y => y))", "eval('1')"];
+    expect(fast.filter(mayRunLong)).toEqual([]);
+    expect(slow.filter((source) => !mayRunLong(source))).toEqual([]);
+  });
+
+  it("bounds a catastrophic regular expression fed by request data (ReDoS)", () => {
+    const ctx = contextWith({ s: `${"a".repeat(40)}!` });
+    setExpressionTimeout(ctx, 100);
+    expect(() => mapFirstPass({ inputs: { ok: "js//^(a+)+$/.test(ctx.request.body.s)" } }, ctx, "check")).toThrow(new ExpressionTimeoutError("check", "inputs.ok", 100));
   });
 });

@@ -180,6 +180,8 @@ export class MappingPass {
   /** The keys from the node config down to the slot being mapped. */
   readonly path: (string | number)[] = [];
   private guarded = false;
+  // The context's expression time limit; 0: none, and no watchdog at all.
+  private readonly limitMs: number;
 
   /**
    * @param ctx - the context expressions see.
@@ -193,7 +195,9 @@ export class MappingPass {
     readonly data: unknown,
     readonly final: boolean,
     readonly step: string,
-  ) {}
+  ) {
+    this.limitMs = expressionTimeoutOf(ctx);
+  }
 
   /**
    * Runs the pass: directly, or again under the watchdog when it met an expression that may run
@@ -206,13 +210,12 @@ export class MappingPass {
     } catch (error) {
       if (error !== NEEDS_GUARD) throw error;
     }
-    const limitMs = expressionTimeoutOf(this.ctx);
     this.guarded = true;
     this.path.length = 0;
     try {
-      return runGuarded(limitMs, work);
+      return runGuarded(this.limitMs, work);
     } catch (error) {
-      if (isInterruption(error)) throw new ExpressionTimeoutError(this.step, this.field(), limitMs, { cause: error });
+      if (isInterruption(error)) throw new ExpressionTimeoutError(this.step, this.field(), this.limitMs, { cause: error });
       throw error;
     }
   }
@@ -258,7 +261,7 @@ export class MappingPass {
     const template = templateOf(text, condition);
     if (template.kind === "text") return text;
     if (template.kind === "invalid") throw new MappingError(this.step, this.field(), template.problem);
-    if (!template.safe && !this.guarded && !isGuarded()) throw NEEDS_GUARD;
+    if (!template.safe && !this.guarded && this.limitMs > 0 && !isGuarded()) throw NEEDS_GUARD;
     if (template.kind === "interpolation") return this.interpolate(template, text);
     return this.evaluate(template, text, condition);
   }

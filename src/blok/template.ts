@@ -35,14 +35,11 @@ const EXPRESSION_PREFIX = "js/";
 // Non-greedy: a placeholder ends at the first `}`, exactly like Blok's `/\${(.*?)}/g`.
 const PLACEHOLDER = /\$\{(.*?)\}/g;
 
-// What can make an expression run long or change state: a call or tagged template, `new`, an
-// arrow, an assignment or increment. Anything else (reads, operators, literals) finishes at
-// once and can be evaluated twice, so it runs without the watchdog's cost (see mapper.ts).
-const MAY_RUN_LONG = /[(`]|\bnew\b|=>|\+\+|--|<<=|>>=|(?<![=!<>])=(?!=)/;
-
 // Map mode maps the same few strings once per item: parsing each once keeps that linear. Bounded
 // so that ever-changing strings cannot grow the caches without limit.
-const CACHE_LIMIT = 1000;
+const TEXT: Template = { kind: "text" };
+const CACHE_LIMIT = 5000;
+const CACHED_LENGTH_LIMIT = 4096;
 const values = new Map<string, Template>();
 const conditions = new Map<string, Template>();
 const codes = new Map<string, Code>();
@@ -63,6 +60,10 @@ const codes = new Map<string, Code>();
  * @returns its (cached) template.
  */
 export function templateOf(text: string, condition: boolean): Template {
+  // Plain text (most strings of a config, and every string of a dataset in it) skips the cache.
+  if (!text.startsWith(EXPRESSION_PREFIX) && !text.includes("${")) return TEXT;
+  // A very long string is parsed each time rather than kept alive by the cache.
+  if (text.length > CACHED_LENGTH_LIMIT) return parse(text, condition);
   const cache = condition ? conditions : values;
   let template = cache.get(text);
   if (template === undefined) {
@@ -84,9 +85,80 @@ export function codeOf(source: string): Code {
   return code;
 }
 
-/** @returns whether evaluating `source` may run long or have effects (and so needs the watchdog). */
+/**
+ * Whether evaluating `source` may run long, or change state (and so needs the watchdog, see
+ * mapper.ts). `false` only for expressions that read, compare and compute: no loop or function
+ * keyword, no `new`, no template literal, no assignment or increment, and calls only of builtins
+ * that take time linear in the data they are given (`toUpperCase`, `map`, `reduce`,
+ * `JSON.stringify`, `Math.max`...; not regular expressions, `repeat`, `padStart`, `Array.from`,
+ * nor anything that mutates its receiver), and arrow callbacks with no call inside. Such an
+ * expression finishes in time proportional to its data and can be evaluated twice.
+ *
+ * @param source - a JS expression as written.
+ */
 export function mayRunLong(source: string): boolean {
-  return MAY_RUN_LONG.test(source);
+  const code = withoutStringContents(source);
+  if (code === undefined || STATEMENTS.test(code) || ASSIGNMENT.test(code)) return true;
+  // A callback runs once per element: with a call (or another callback) inside, the work is no
+  // longer linear (`a.map((x) => b.includes(x))` is quadratic), so its body may hold none.
+  for (let arrow = code.indexOf("=>"); arrow !== -1; arrow = code.indexOf("=>", arrow + 2)) {
+    for (let at = arrow + 2, depth = 0; at < code.length && depth >= 0; at++) {
+      const char = code[at];
+      if (char === "(") return true;
+      if (char === ")") depth--;
+      else if (char === "=" && code[at + 1] === ">") return true;
+    }
+  }
+  for (let at = code.indexOf("("); at !== -1; at = code.indexOf("(", at + 1)) {
+    let end = at;
+    while (end > 0 && code[end - 1] === " ") end--;
+    const before = code[end - 1];
+    if (before === undefined || !/[\w$.)\]]/.test(before)) continue; // grouping, not a call
+    if (before === ")" || before === "]" || before === ".") return true; // calling a computed value
+    let start = end;
+    while (start > 0 && /[\w$]/.test(code[start - 1]!)) start--;
+    const name = code.slice(start, end);
+    if (GROUPING_KEYWORDS.has(name)) continue;
+    let dot = start;
+    while (dot > 0 && code[dot - 1] === " ") dot--;
+    const allowed = code[dot - 1] === "." ? LINEAR_METHODS : LINEAR_FUNCTIONS;
+    if (!allowed.has(name)) return true;
+  }
+  return false;
+}
+
+const STATEMENTS = /\b(?:while|for|do|function|class|new|eval|Function|import|async|await|yield|with|debugger)\b/;
+const ASSIGNMENT = /\+\+|--|<<=|>>=|(?<![=!<>])=(?![=>])/;
+const GROUPING_KEYWORDS = new Set(["typeof", "void", "in", "of", "instanceof", "return", "case", "delete"]);
+// Methods whose time is linear in their receiver and arguments, and that never mutate the receiver.
+const LINEAR_METHODS = new Set([
+  "toUpperCase", "toLowerCase", "toLocaleUpperCase", "toLocaleLowerCase", "trim", "trimStart", "trimEnd",
+  "slice", "substring", "substr", "at", "charAt", "charCodeAt", "codePointAt", "includes", "indexOf", "lastIndexOf",
+  "startsWith", "endsWith", "concat", "join", "toString", "toFixed", "toPrecision", "valueOf", "normalize",
+  "keys", "values", "entries", "fromEntries", "map", "filter", "reduce", "reduceRight", "find", "findIndex",
+  "findLast", "findLastIndex", "some", "every", "flat", "flatMap", "forEach", "isArray", "isInteger", "isFinite",
+  "isNaN", "isSafeInteger", "stringify", "parse", "hasOwn", "hasOwnProperty", "getTime", "toISOString",
+  "max", "min", "round", "floor", "ceil", "abs", "sign", "trunc", "sqrt", "cbrt", "log", "log10", "log2", "exp", "pow", "random", "now",
+]);
+const LINEAR_FUNCTIONS = new Set(["String", "Number", "Boolean", "BigInt", "parseInt", "parseFloat", "isNaN", "isFinite", "encodeURIComponent", "decodeURIComponent", "encodeURI", "decodeURI"]);
+
+/** `source` with the contents of its quoted strings removed; `undefined` when it holds a template literal. */
+function withoutStringContents(source: string): string | undefined {
+  let out = "";
+  let quote = "";
+  for (let position = 0; position < source.length; position++) {
+    const char = source[position]!;
+    if (quote === "") {
+      if (char === "`") return undefined;
+      if (char === "'" || char === '"') quote = char;
+      out += char;
+    } else if (char === "\\") position++;
+    else if (char === quote) {
+      quote = "";
+      out += char;
+    }
+  }
+  return out;
 }
 
 function parse(text: string, condition: boolean): Template {
@@ -119,7 +191,6 @@ function parse(text: string, condition: boolean): Template {
   return { kind: "interpolation", literals, placeholders, safe: placeholdersSafe };
 }
 
-const TEXT: Template = { kind: "text" };
 
 /**
  * Rewrites each placeholder of an expression into a reference to its value, fitting where it
