@@ -167,8 +167,8 @@ for (let pass = 0; pass < passes; pass++) {
 }
 
 const jsonFile = path.resolve(flags.json ?? path.join(benchDir, "results", quick ? "quick.json" : "latest.json"));
-// What this run measured, for the page's nesting section (the section says when it was measured).
-const nestingMeta = {
+// When and how this run measured (the nesting section says so, as it may come from a run of its own).
+const runMeta = {
   date: new Date().toISOString(),
   command: `npx tsx bench/container/run.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`,
   load_average_start: loadStart,
@@ -176,9 +176,8 @@ const nestingMeta = {
   duration_s: (performance.now() - started) / 1000,
   git_head: git("rev-parse", "HEAD"),
   git_dirty_src: git("status", "--porcelain", "--", "src").split("\n").filter(Boolean),
-  passes,
-  plan: nestingCases,
 };
+const nestingMeta = { ...runMeta, passes, plan: nestingCases };
 if (nestingOnly) {
   // The other sections stay as the saved run measured them.
   const savedFile = path.resolve(flags.json ?? path.join(benchDir, "results", "latest.json"));
@@ -194,18 +193,12 @@ if (nestingOnly) {
   process.exit(0);
 }
 const meta = {
-  date: new Date().toISOString(),
+  ...runMeta,
   json: path.relative(repoRoot, jsonFile),
-  command: `npx tsx bench/container/run.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`,
   node: process.version,
   cores: os.availableParallelism(),
   cpu_model: os.cpus()[0]?.model ?? "unknown",
   total_memory: os.totalmem(),
-  load_average_start: loadStart,
-  load_average_end: os.loadavg(),
-  duration_s: (performance.now() - started) / 1000,
-  git_head: git("rev-parse", "HEAD"),
-  git_dirty_src: git("status", "--porcelain", "--", "src").split("\n").filter(Boolean),
   quick,
   passes,
   plan: { children: CHILDREN, batch_size: BATCH, max_concurrent_map: CONCURRENCY, overhead: overheadCases, map: mapCases },
