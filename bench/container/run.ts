@@ -148,6 +148,8 @@ const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)}s`.padStart(5);
 const loadStart = os.loadavg();
 const built = await buildCases();
+// The code measured is the code built now, whatever is committed while the run goes on.
+const builtFrom = { git_head: git("rev-parse", "HEAD"), git_dirty_src: git("status", "--porcelain", "--", "src").split("\n").filter(Boolean) };
 process.stderr.write(`${elapsed()} built the case scripts\n`);
 
 const raw: { overhead: Record<string, unknown>[]; map: Record<string, unknown>[]; nesting: Record<string, unknown>[] } = { overhead: [], map: [], nesting: [] };
@@ -174,8 +176,7 @@ const runMeta = {
   load_average_start: loadStart,
   load_average_end: os.loadavg(),
   duration_s: (performance.now() - started) / 1000,
-  git_head: git("rev-parse", "HEAD"),
-  git_dirty_src: git("status", "--porcelain", "--", "src").split("\n").filter(Boolean),
+  ...builtFrom,
 };
 const nestingMeta = { ...runMeta, passes, plan: nestingCases };
 if (nestingOnly) {
