@@ -18,7 +18,7 @@ import { build } from "tsup";
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(benchDir, "../..");
 
-export const CASES = ["overhead", "mapmode"] as const;
+export const CASES = ["overhead", "mapmode", "nesting"] as const;
 export type CaseName = (typeof CASES)[number];
 
 /** @returns the absolute path of each built case script. */

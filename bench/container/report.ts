@@ -6,10 +6,10 @@ import { LIVE_POINTS, median } from "./lib.js";
 import type { MapArgs } from "./mapmode.js";
 import type { Variant } from "./overhead.js";
 
-type Raw = { overhead: Record<string, any>[]; map: Record<string, any>[] };
+type Raw = { overhead: Record<string, any>[]; map: Record<string, any>[]; nesting?: Record<string, any>[] };
 
-/** The issue's targets. */
-export const TARGETS = { isolation_time_x_clone: 3, isolation_memory_x_context: 3, map_peak_x_items_results: 2 } as const;
+/** The issues' targets (nesting: issue 12, reading through depth 8 and 16 against depth 1). */
+export const TARGETS = { isolation_time_x_clone: 3, isolation_memory_x_context: 3, map_peak_x_items_results: 2, nesting_read_x_depth1: 1.5, nesting_judged_depths: [8, 16] } as const;
 
 // Rows of a case that failed carry NaN: the report's medians are of the finite ones.
 const med = <T>(rows: readonly T[], pick: (row: T) => number) => median(rows.map(pick).filter((v) => Number.isFinite(v)));
@@ -147,7 +147,41 @@ export function summarize(raw: Raw, _meta: unknown) {
     };
   });
   const baselines = [...new Map(bases.map((b) => [`${b.n}/${b.shape}`, b])).values()].map((b) => ({ n: b.n as number, shape: b.shape as string, ...baseFor(b.n, b.shape)! }));
-  return { targets: TARGETS, overhead, map, baselines };
+  return { targets: TARGETS, overhead, map, baselines, nesting: summarizeNesting(raw.nesting ?? []) };
+}
+
+/** Per shape and depth: medians over the processes of each process's median over its rounds. */
+function summarizeNesting(rows: readonly Record<string, any>[]) {
+  const shapes = [...new Set(rows.map((r) => r.shape as string))];
+  return shapes.map((shape) => {
+    const mine = rows.filter((r) => r.shape === shape);
+    const depths = [...new Set(mine.flatMap((r) => Object.keys(r.read_ms).map(Number)))].sort((a, b) => a - b);
+    const pick = (metric: string, depth: number) => med(mine, (r) => r[metric]?.[depth]?.median ?? Number.NaN);
+    return {
+      shape,
+      length: mine[0]?.length as number,
+      rounds: mine[0]?.rounds as number,
+      processes: mine.length,
+      depths: depths.map((depth) => {
+        const readX = pick("read_ms_x_depth1", depth);
+        const readCpuX = pick("read_cpu_ms_x_depth1", depth);
+        const judged = (TARGETS.nesting_judged_depths as readonly number[]).includes(depth);
+        return {
+          depth,
+          read_ms: pick("read_ms", depth),
+          read_cpu_ms: pick("read_cpu_ms", depth),
+          run_ms: pick("run_ms", depth),
+          run_cpu_ms: pick("run_cpu_ms", depth),
+          read_x_depth1: readX,
+          read_cpu_x_depth1: readCpuX,
+          run_x_depth1: pick("run_ms_x_depth1", depth),
+          run_cpu_x_depth1: pick("run_cpu_ms_x_depth1", depth),
+          // Judged on the worse of wall and CPU time.
+          verdict: judged ? verdict(Math.max(readX, readCpuX), TARGETS.nesting_read_x_depth1) : undefined,
+        };
+      }),
+    };
+  });
 }
 
 type Summary = ReturnType<typeof summarize>;
@@ -213,6 +247,11 @@ export function renderMarkdown(summary: Summary, meta: Record<string, any>): str
     if (!list.length) continue;
     const w = worst(list, (m) => m.heap_x_items_results);
     glance.push([`Map mode, 1M ${label}, batch_size ${meta.plan.batch_size}: peak heap`, `<= ${TARGETS.map_peak_x_items_results}x items + results`, `${x(w.heap_x_items_results)} (worst placement: ${w.placement}; RSS ${x(w.rss_x_items_results)})`, `**${list.every((m) => m.heap_verdict === "PASS") ? "PASS" : "MISS"}**`]);
+  }
+  for (const shape of summary.nesting) {
+    for (const row of shape.depths.filter((d) => d.verdict)) {
+      glance.push([`Nesting: a child ${row.depth} containers deep reading ${count(shape.length)} ${NESTING_SHAPE_TEXT[shape.shape] ?? shape.shape} from \`ctx.vars\``, `<= ${TARGETS.nesting_read_x_depth1}x depth 1`, `${x(row.read_x_depth1)} wall, ${x(row.read_cpu_x_depth1)} CPU`, `**${row.verdict}**`]);
+    }
   }
   out.push("## Targets at a glance", "", table(["what", "target", "measured (median)", "verdict"], glance), "");
 
@@ -336,10 +375,44 @@ export function renderMarkdown(summary: Summary, meta: Record<string, any>): str
     "",
   );
 
+  // ---- 4. nesting
+  if (summary.nesting.length && meta.nesting) out.push(...nestingSection(summary, meta.nesting));
+
   // ---- reading
   out.push("## Reading", "");
   out.push(...reading(summary, meta).map((p) => `${p}\n`));
   return `${out.join("\n").trimEnd()}\n`;
+}
+
+const NESTING_SHAPE_TEXT: Record<string, string> = { number: "numbers", record: "`{ id, v }` records" };
+
+function nestingSection(summary: Summary, run: Record<string, any>): string[] {
+  const out: string[] = [];
+  out.push("## 4. Nesting", "");
+  out.push(
+    `Measured by \`${run.command}\` on ${run.date} (git \`${String(run.git_head).slice(0, 12)}\`${run.git_dirty_src.length ? ` plus uncommitted changes in ${run.git_dirty_src.length} file(s) under src/` : ""}; ${run.passes} process${run.passes === 1 ? "" : "es"} per shape, ${num(run.duration_s)} s; load average ${run.load_average_start.map((l: number) => l.toFixed(1)).join(" / ")} at start, ${run.load_average_end.map((l: number) => l.toFixed(1)).join(" / ")} at end).`,
+    "",
+    "A workflow loads an array into `ctx.vars.data` (`set_var`), then runs a chain of containers, each the only child (map mode, one item) of the one around it; the innermost container's child reads every element of `ctx.vars.data` and sums it. Depth 0 is the same reader as a plain workflow step (no container, no copy-on-write view). 'Read' is the reader's own loop, timed inside the node: what reading through that many levels costs. 'Run' is the whole workflow run, every level's setup included. All depths run in one process, interleaved in rounds (the order rotates each round, after a warm-up round); each ratio to depth 1 is taken within a round, then the median over rounds, then the median over processes. Target (issue 12): reading through depth 8 and depth 16 within 1.5x of depth 1, judged on the worse of wall and CPU time.",
+    "",
+  );
+  for (const shape of summary.nesting) {
+    out.push(`${count(shape.length)} ${NESTING_SHAPE_TEXT[shape.shape] ?? shape.shape} (${shape.rounds} rounds per process, ${shape.processes} processes):`, "");
+    out.push(
+      table(
+        ["depth", "read, wall (CPU)", "read / depth 1, wall (CPU)", "run, wall (CPU)", "run / depth 1, wall (CPU)", "target <= 1.5x"],
+        shape.depths.map((d) => [
+          String(d.depth),
+          `${ms(d.read_ms)} (${ms(d.read_cpu_ms)})`,
+          `${x(d.read_x_depth1)} (${x(d.read_cpu_x_depth1)})`,
+          `${ms(d.run_ms)} (${ms(d.run_cpu_ms)})`,
+          `${x(d.run_x_depth1)} (${x(d.run_cpu_x_depth1)})`,
+          d.verdict ? `**${d.verdict}**` : "",
+        ]),
+      ),
+      "",
+    );
+  }
+  return out;
 }
 
 /** The honest reading, derived from the figures (no number is written by hand). */
@@ -422,6 +495,20 @@ function reading(summary: Summary, meta: Record<string, any>): string[] {
     const overheadSlope = (last.heap_overhead_bytes - first.heap_overhead_bytes) / span;
     paragraphs.push(
       `**Scaling (${placement}).** From ${count(first.n)} to ${count(last.n)} items, the overhead above items and results goes from ${mb(first.heap_overhead_bytes)} to ${mb(last.heap_overhead_bytes)} and what is held half-way from ${mb(first.live_above_items_bytes)} to ${mb(last.live_above_items_bytes)}: at the margin ${num(overheadSlope)} and ${num(heldSlope)} bytes per extra item, against ${num(last.items_results_heap_bytes / last.n)} bytes per item for the items themselves${numberBase ? ` (an array's spine alone is ${num(numberBase.items_heap / numberBase.n)} bytes per item)` : ""}. The fixed part dominates at small counts (the ratio falls as the count grows): most of the overhead is garbage not yet collected, bounded by the young generation (${mb(last.young_capacity_bytes)} here), not by the item count. What is held grows by ${num(heldSlope * meta.plan.batch_size)} bytes per extra batch: its record in \`execution_info.children\` and its slot in the results. Time per item: ${num((first.wall_ms * 1000) / first.n)} us at ${count(first.n)}, ${num((last.wall_ms * 1000) / last.n)} us at ${count(last.n)} (wall).`,
+    );
+  }
+  for (const shape of summary.nesting) {
+    const at = (depth: number) => shape.depths.find((d) => d.depth === depth);
+    const one = at(1);
+    const deepest = shape.depths.at(-1);
+    const plain = at(0);
+    if (!one || !deepest || deepest === one) continue;
+    const judged = shape.depths.filter((d) => d.verdict);
+    // Setup per level: the run without the reader's loop, from depth 1 to the deepest.
+    const perLevel = (deepest.run_cpu_ms - deepest.read_cpu_ms - (one.run_cpu_ms - one.read_cpu_ms)) / (deepest.depth - 1);
+    const through = [...judged, ...(judged.includes(deepest) ? [] : [deepest])].map((d) => `depth ${d.depth} ${x(d.read_x_depth1)} (${x(d.read_cpu_x_depth1)} CPU)`);
+    paragraphs.push(
+      `**Nesting, ${count(shape.length)} ${NESTING_SHAPE_TEXT[shape.shape] ?? shape.shape}.** Reading through more levels costs what reading through one does: against depth 1 in wall time, ${through.join(", ")}${judged.length ? `; the target at depths ${judged.map((d) => d.depth).join(" and ")}: ${judged.every((d) => d.verdict === "PASS") ? "PASS" : "MISS"}` : ""}. A nested child's copy-on-write space nests in its parent child's: its views wrap the objects under the enclosing views and read the enclosing spaces' copies, so an element read is one Proxy trap at any depth; a view of a view, which the views were before, ran every level's trap for every read and doubled the work per level.${plain ? ` Against a plain step, whose reader sees the array itself, the trap costs ${x(one.read_cpu_ms / plain.read_cpu_ms)} in CPU time at depth 1: the price of isolation per element read, whatever the depth.` : ""} Each level adds its own setup to the whole run (a container, its config, a child context): about ${ms(perLevel)} of CPU per level between depth 1 and depth ${deepest.depth}, the reader's loop left out.`,
     );
   }
   return paragraphs;

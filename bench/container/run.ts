@@ -15,6 +15,11 @@
  *    against the memory of the items and results themselves, against the floor (a plain
  *    slice-and-sum loop in the same process setup) and what the run holds at its worst (full GCs
  *    during a second run), and how it scales (mapmode.ts).
+ * 4. Nesting: a child 1 to 32 containers deep reading a 200,000-element array from ctx.vars,
+ *    against depth 1 in the same process (nesting.ts). Runnable alone:
+ *
+ *   npx tsx bench/container/run.ts --only=nesting   measures section 4 only; the other sections are
+ *                                                   re-rendered from the saved run (results/latest.json)
  *
  * Every case runs in a fresh `node --expose-gc` process (built with tsup first, see build.ts); the
  * whole set of cases is repeated `passes` times, interleaved, so slow phases of a shared machine
@@ -27,6 +32,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { benchDir, buildCases, type CaseName, repoRoot } from "./build.js";
 import type { MapArgs } from "./mapmode.js";
+import type { NestingArgs } from "./nesting.js";
 import type { OverheadArgs, Variant } from "./overhead.js";
 import { renderMarkdown, summarize } from "./report.js";
 
@@ -37,8 +43,14 @@ const { values: flags } = parseArgs({
     json: { type: "string" },
     doc: { type: "string" },
     from: { type: "string" },
+    only: { type: "string" },
   },
 });
+if (flags.only !== undefined && flags.only !== "nesting") {
+  console.error(`--only: unknown section '${flags.only}' (known: nesting)`);
+  process.exit(2);
+}
+const nestingOnly = flags.only === "nesting";
 
 if (flags.from) {
   const saved = JSON.parse(readFileSync(path.resolve(flags.from), "utf8")) as { meta: Record<string, any>; raw: Parameters<typeof summarize>[0] };
@@ -99,6 +111,15 @@ const mapCases: MapArgs[] = quick
       mapRun(MILLION, "inputs", "expr", "number"),
     ];
 
+const NESTING_DEPTHS = [0, 1, 2, 4, 8, 16, 32];
+const nestingCases: NestingArgs[] = (["number", "record"] as const).map((shape) => ({
+  shape,
+  length: 200_000,
+  depths: quick ? [0, 1, 8, 16] : NESTING_DEPTHS,
+  rounds: quick ? 2 : 7,
+  warmupRounds: 1,
+}));
+
 /** Runs one case in a fresh process and returns what it reported. */
 function runCase(file: string, args: object): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -127,39 +148,62 @@ const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)}s`.padStart(5);
 const loadStart = os.loadavg();
 const built = await buildCases();
+// The code measured is the code built now, whatever is committed while the run goes on.
+const builtFrom = { git_head: git("rev-parse", "HEAD"), git_dirty_src: git("status", "--porcelain", "--", "src").split("\n").filter(Boolean) };
 process.stderr.write(`${elapsed()} built the case scripts\n`);
 
-const raw: { overhead: Record<string, unknown>[]; map: Record<string, unknown>[] } = { overhead: [], map: [] };
-const jobs: { name: CaseName; args: OverheadArgs | MapArgs }[] = [
-  ...overheadCases.map((args) => ({ name: "overhead" as const, args })),
-  ...mapCases.map((args) => ({ name: "mapmode" as const, args })),
+const raw: { overhead: Record<string, unknown>[]; map: Record<string, unknown>[]; nesting: Record<string, unknown>[] } = { overhead: [], map: [], nesting: [] };
+const jobs: { name: CaseName; args: OverheadArgs | MapArgs | NestingArgs }[] = [
+  ...(nestingOnly ? [] : overheadCases.map((args) => ({ name: "overhead" as const, args }))),
+  ...(nestingOnly ? [] : mapCases.map((args) => ({ name: "mapmode" as const, args }))),
+  ...nestingCases.map((args) => ({ name: "nesting" as const, args })),
 ];
+const rowsOf = { overhead: raw.overhead, mapmode: raw.map, nesting: raw.nesting };
 for (let pass = 0; pass < passes; pass++) {
   for (const job of jobs) {
     const result = await runCase(built[job.name], job.args);
-    (job.name === "overhead" ? raw.overhead : raw.map).push({ pass, ...result });
-    const label = job.name === "overhead" ? `overhead ${(job.args as OverheadArgs).variant}` : `map ${JSON.stringify(job.args)}`;
+    rowsOf[job.name].push({ pass, ...result });
+    const label = job.name === "overhead" ? `overhead ${(job.args as OverheadArgs).variant}` : `${job.name} ${JSON.stringify(job.args)}`;
     process.stderr.write(`${elapsed()} pass ${pass + 1}/${passes} ${label}\n`);
   }
 }
 
 const jsonFile = path.resolve(flags.json ?? path.join(benchDir, "results", quick ? "quick.json" : "latest.json"));
-const meta = {
+// When and how this run measured (the nesting section says so, as it may come from a run of its own).
+const runMeta = {
   date: new Date().toISOString(),
-  json: path.relative(repoRoot, jsonFile),
   command: `npx tsx bench/container/run.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`,
+  load_average_start: loadStart,
+  load_average_end: os.loadavg(),
+  duration_s: (performance.now() - started) / 1000,
+  ...builtFrom,
+};
+const nestingMeta = { ...runMeta, passes, plan: nestingCases };
+if (nestingOnly) {
+  // The other sections stay as the saved run measured them.
+  const savedFile = path.resolve(flags.json ?? path.join(benchDir, "results", "latest.json"));
+  const saved = JSON.parse(readFileSync(savedFile, "utf8")) as { meta: Record<string, any>; raw: typeof raw };
+  const merged = { ...saved.raw, nesting: raw.nesting };
+  const mergedMeta = { ...saved.meta, nesting: nestingMeta };
+  writeFileSync(jsonFile, `${JSON.stringify({ meta: mergedMeta, summary: summarize(merged, mergedMeta), raw: merged }, null, 2)}\n`);
+  process.stderr.write(`${elapsed()} wrote the nesting section's run into ${path.relative(repoRoot, jsonFile)}\n`);
+  const doc = flags.doc ?? (quick ? "none" : path.join(repoRoot, "docs/bench/container.md"));
+  const markdown = renderMarkdown(summarize(merged, mergedMeta), mergedMeta);
+  if (doc === "none") process.stdout.write(markdown);
+  else writeFileSync(path.resolve(doc), markdown);
+  process.exit(0);
+}
+const meta = {
+  ...runMeta,
+  json: path.relative(repoRoot, jsonFile),
   node: process.version,
   cores: os.availableParallelism(),
   cpu_model: os.cpus()[0]?.model ?? "unknown",
   total_memory: os.totalmem(),
-  load_average_start: loadStart,
-  load_average_end: os.loadavg(),
-  duration_s: (performance.now() - started) / 1000,
-  git_head: git("rev-parse", "HEAD"),
-  git_dirty_src: git("status", "--porcelain", "--", "src").split("\n").filter(Boolean),
   quick,
   passes,
   plan: { children: CHILDREN, batch_size: BATCH, max_concurrent_map: CONCURRENCY, overhead: overheadCases, map: mapCases },
+  nesting: nestingMeta,
 };
 const summary = summarize(raw, meta);
 mkdirSync(path.dirname(jsonFile), { recursive: true });

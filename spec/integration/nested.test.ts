@@ -92,6 +92,14 @@ describe("nesting limits: cycles and depth", () => {
     expect(error.message).toContain(
       "parallel-execution step 'level33' would run 33 containers deep (level1 -> level2 -> level3 -> ... -> level32 -> level33), over the limit of 32 set by execution.max_depth of step 'level1'",
     );
+    // The refusing container's own error: a setup failure (500) whose json names the chain and the setting.
+    const causes: Any[] = [];
+    for (let cause: Any = error; cause; cause = cause.cause) causes.push(cause);
+    const refusal = causes.find((cause) => cause.context?.json?.chain);
+    expect(refusal.context.code).toBe(500);
+    expect(refusal.context.name).toBe("level33");
+    expect(refusal.context.json).toMatchObject({ max_depth: 32, max_depth_step: "level1" });
+    expect(refusal.context.json.chain).toHaveLength(33);
   });
 
   it("applies the smallest execution.max_depth along the chain, and names the step that set it", async () => {

@@ -157,6 +157,20 @@ describe("nested spaces (CowSpace.nestIn): the isolation guarantees of one level
     expect(plain.vars.a.n).toBe(5);
   });
 
+  it("isolates an enclosing child's view stored by the nested child: read back, it is the nested child's own view", () => {
+    const original: Any = { vars: { a: { n: 0 } } };
+    const outerSpace = new CowSpace();
+    const outer = outerSpace.view(original);
+    const space = new CowSpace();
+    space.nestIn(outerSpace);
+    const inner = space.view(outer);
+    inner.vars.stored = outer.vars.a;
+    expect(inner.vars.stored).toBe(inner.vars.a);
+    inner.vars.stored.n = 5;
+    expect(outer.vars.a.n).toBe(0);
+    expect(original.vars.a.n).toBe(0);
+  });
+
   it("hands back untouched data as the enclosing child's views: writing the result later does not reach the original", () => {
     const original: Any = { vars: { a: { n: 0 } } };
     const outerSpace = new CowSpace();

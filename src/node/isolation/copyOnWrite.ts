@@ -301,8 +301,9 @@ export class CowSpace {
       this.link(stateOf(target), value, handed);
       return handed;
     };
+    // An enclosing space's view stored here is not the child's own: read back, it gets this space's view.
     const remember = (value: unknown) => {
-      if (typeof value === "object" && value !== null && !this.views.has(value)) this.owned.add(value);
+      if (typeof value === "object" && value !== null && !this.views.has(value) && this.baseOf(value) === value) this.owned.add(value);
     };
     return {
       get: (target, key, receiver) => {
