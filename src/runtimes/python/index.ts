@@ -7,19 +7,32 @@ export {
   PythonCallAbortedError,
   PythonCallTimeoutError,
   PythonInterpreterNotFoundError,
+  PythonMessageTooLargeError,
   PythonNodeError,
+  PythonRuntimeCrashError,
+  PythonRuntimeDownError,
   PythonRuntimeError,
   PythonRuntimeProtocolError,
   PythonRuntimeStartError,
   PythonRuntimeUnavailableError,
   type PythonCandidateRejection,
+  type PythonMessageDirection,
   type PythonNodeErrorDetails,
   type PythonRuntimeStartFailure,
 } from "./errors.js";
 export { DEFAULT_PYTHON_CANDIDATES, findPythonInterpreter, type FindPythonInterpreterOptions } from "./findPythonInterpreter.js";
 export { openPythonRuntime, type OpenedPythonRuntime, type OpenPythonRuntimeOptions } from "./openPythonRuntime.js";
 export {
+  BLOK_NODE_SERVICE_NAME,
+  checkNodeServiceName,
+  NODE_SERVICE_NAMES,
+  RELEASED_NODE_SERVICE_NAME,
+} from "./nodeServiceMethod.js";
+export {
+  HEALTH_PROBE_NODE,
   PythonRuntimeClient,
+  type PythonCallGate,
+  type PythonInFlightCall,
   type PythonCallTiming,
   type PythonExecuteRequest,
   type PythonExecuteResult,
@@ -28,7 +41,9 @@ export {
 export { PythonNode } from "./PythonNode.js";
 export { DEFAULT_PYTHON_RUNTIME_PORT, pythonRuntimeFromEnv, type PythonRuntimeAddress } from "./pythonRuntimeFromEnv.js";
 export {
+  PYTHON_RUNTIME_BLOCKED_PREFIX,
   PYTHON_RUNTIME_READY_PREFIX,
+  type PythonRuntimeBlockedReport,
   startPythonRuntime,
   type PythonRuntimeExit,
   type PythonRuntimeLogStream,
