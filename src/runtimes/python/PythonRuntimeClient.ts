@@ -116,6 +116,11 @@ export interface PythonCallGate {
    * fail the call with its rejection.
    */
   admit(node: string): Promise<void> | undefined;
+  /**
+   * Called when a call failed as {@link PythonRuntimeUnavailableError}; resolves with the error
+   * the call fails with instead (e.g. "the runtime exited with code 1"), or the same one.
+   */
+  explain?(call: PythonInFlightCall, error: PythonRuntimeUnavailableError): Promise<Error>;
 }
 
 interface TrackedCall extends PythonInFlightCall {
@@ -237,7 +242,14 @@ export class PythonRuntimeClient {
     if (outcome.failure) throw outcome.failure;
     if (outcome.status.code === grpcStatus.OK && this.explicitService === undefined) answeringService.set(this.currentAddress, service);
     const elapsed = performance.now() - started;
-    const data = this.settle(request, outcome, requestBytes);
+    let data: unknown;
+    try {
+      data = this.settle(request, outcome, requestBytes);
+    } catch (error) {
+      const explain = this.gate?.explain;
+      if (!(error instanceof PythonRuntimeUnavailableError) || !explain) throw error;
+      throw await explain.call(this.gate, { node, name: request.name ?? node, startedAt: started }, error);
+    }
     const connectMs = connect.ms;
     const nodeMs = readNodeMs(outcome.status.metadata);
     return {

@@ -39,7 +39,20 @@ export {
   type PythonRuntimeClientOptions,
 } from "./PythonRuntimeClient.js";
 export { PythonNode } from "./PythonNode.js";
-export { DEFAULT_PYTHON_RUNTIME_PORT, pythonRuntimeFromEnv, type PythonRuntimeAddress } from "./pythonRuntimeFromEnv.js";
+export {
+  DEFAULT_PYTHON_RUNTIME_PORT,
+  maxMessageMbToBytes,
+  pythonRuntimeFromEnv,
+  pythonWireFromEnv,
+  type PythonRuntimeAddress,
+  type PythonWireSettings,
+} from "./pythonRuntimeFromEnv.js";
+export {
+  superviseBundledRuntime,
+  type PythonRuntimeAvailability,
+  type PythonSupervisionOptions,
+  type SupervisedPythonRuntime,
+} from "./superviseBundledRuntime.js";
 export {
   PYTHON_RUNTIME_BLOCKED_PREFIX,
   PYTHON_RUNTIME_READY_PREFIX,
