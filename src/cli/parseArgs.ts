@@ -1,3 +1,5 @@
+import { maxMessageMbToBytes } from "../runtimes/python/pythonRuntimeFromEnv.js";
+import { checkNodeServiceName } from "../runtimes/python/serviceNames.js";
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import { UsageError } from "./usageError.js";
 
@@ -13,6 +15,10 @@ export interface RunCommand {
   readonly nodesDir: string | undefined;
   readonly pythonNodesDir: string | undefined;
   readonly python: string | undefined;
+  /** `--python-service`: full gRPC service name of the Python runtime. */
+  readonly pythonService?: string | undefined;
+  /** `--python-max-message-mb`, in bytes. */
+  readonly pythonMaxMessageBytes?: number | undefined;
   readonly workers: number | undefined;
   readonly progress: ProgressStyle;
   readonly strategy: "sequential" | undefined;
@@ -40,6 +46,11 @@ Options:
   --python-nodes <dir>         directory of Python nodes; starts the bundled Python runtime
                                unless RUNTIME_PYTHON3_HOST is set (default: $PYTHON_NODES_PATH)
   --python <interpreter>       Python interpreter with grpc (default: $BLOK_PYTHON, auto-detected)
+  --python-service <name>      gRPC service of the Python runtime, e.g. nanoservice.workflow.v1.NodeService
+                               (default: $RUNTIME_PYTHON3_SERVICE, else that one with one fallback
+                               to blok.workflow.v1.NodeService)
+  --python-max-message-mb <n>  largest Python request/reply in MiB, client and bundled runtime
+                               (default: $RUNTIME_PYTHON3_MAX_MESSAGE_MB, else 64)
   --workers <n>                worker threads for isolation "worker" (default: one per core)
   --progress auto|bar|ndjson|none
                                live bar on a TTY (auto), NDJSON events, or nothing (default: auto)
@@ -62,6 +73,8 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     nodes: { type: "string" },
     "python-nodes": { type: "string" },
     python: { type: "string" },
+    "python-service": { type: "string" },
+    "python-max-message-mb": { type: "string" },
     workers: { type: "string" },
     progress: { type: "string", default: "auto" },
     strategy: { type: "string" },
@@ -89,6 +102,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     // (RUNTIME_PYTHON3_HOST, an external runtime, before PYTHON_NODES_PATH, the bundled one).
     pythonNodesDir: values["python-nodes"],
     python: values.python,
+    ...pythonWireOptions(values["python-service"], values["python-max-message-mb"]),
     workers: wholeNumberOption("workers", values.workers),
     progress: progress as ProgressStyle,
     strategy: values.strategy as "sequential" | undefined,
@@ -97,4 +111,16 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     redis: values.redis,
     debug: values.debug ?? false,
   };
+}
+
+/** `--python-service` and `--python-max-message-mb`, checked; absent flags stay absent. */
+function pythonWireOptions(service: string | undefined, maxMessageMb: string | undefined): Pick<RunCommand, "pythonService" | "pythonMaxMessageBytes"> {
+  try {
+    return {
+      ...(service === undefined ? {} : { pythonService: checkNodeServiceName(service, "--python-service") }),
+      ...(maxMessageMb === undefined ? {} : { pythonMaxMessageBytes: maxMessageMbToBytes(maxMessageMb, "--python-max-message-mb") }),
+    };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

@@ -1,4 +1,4 @@
-import { checkNodeServiceName } from "./nodeServiceMethod.js";
+import { checkNodeServiceName } from "./serviceNames.js";
 
 /** Address of an already running Python runtime. */
 export interface PythonRuntimeAddress {
