@@ -79,6 +79,23 @@ describe.skipIf(!python)(`the bundled runtime's wire${needsPython}`, () => {
   });
 });
 
+describe.skipIf(!python)(`a node flooding stdout${needsPython}`, () => {
+  it("600 MB without a newline leave the host up, its memory bounded, and the runtime serving", async () => {
+    let longest = 0;
+    const runtime = await startPythonRuntime({ nodesDir: nodes, python, onLog: (line) => void (longest = Math.max(longest, line.length)) });
+    const client = new PythonRuntimeClient(runtime);
+    try {
+      // Past V8's longest string (~512 MiB): a reader keeping the line whole throws RangeError.
+      await client.execute({ node: "flood", context: { config: { bytes: 600 * MiB } } });
+      expect((await client.execute({ node: "wait", context: { config: { ms: 1 } } })).data).toMatchObject({ pid: runtime.pid });
+      expect(longest).toBeLessThanOrEqual(MiB + 64);
+    } finally {
+      client.close();
+      await runtime.stop();
+    }
+  }, 120_000);
+});
+
 describe("readBoundedLines()", () => {
   it("splits lines across chunks, drops \\r before \\n, keeps a last unterminated line", () => {
     const stream = new PassThrough();
