@@ -1,8 +1,10 @@
-"""The benchmark's baseline: a minimal grpc.aio server for the same NodeService that answers
-every ExecuteNode with the request's Message, untouched. No base64/JSON work, no node lookup, no
-thread pool, no metadata: what remains is gRPC itself, in the same Python, with the same codec.
+"""The benchmark's baseline: a minimal grpc.aio server (gRPC-core defaults, as Blok's released
+server) registering ExecuteNode under ONE service name, answering every call with the request's
+Message, untouched. No base64/JSON work, no node lookup, no thread pool, no metadata: what
+remains is gRPC itself, in the same Python, with the same codec.
 
-Run: PYTHONPATH=<repo>/python python3 bare_echo_server.py  (prints the READY line, stops on stdin EOF)
+Run: PYTHONPATH=<repo>/python python3 bare_echo_server.py [service]
+(default service nanoservice.workflow.v1.NodeService; prints the READY line, stops on stdin EOF)
 """
 
 import asyncio
@@ -24,7 +26,7 @@ async def main():
     server.add_generic_rpc_handlers(
         (
             grpc.method_handlers_generic_handler(
-                "blok.workflow.v1.NodeService",
+                sys.argv[1] if len(sys.argv) > 1 else "nanoservice.workflow.v1.NodeService",
                 {
                     "ExecuteNode": grpc.unary_unary_rpc_method_handler(
                         execute_node,

@@ -36,7 +36,7 @@ describe.skipIf(!python)(`bundled runtime supervision${needsPython}`, () => {
     ]);
     const crashError = (crashing as PromiseRejectedResult).reason as PythonRuntimeCrashError;
     expect(crashError).toBeInstanceOf(PythonRuntimeCrashError);
-    expect(crashError.message).toMatch(/^The Python runtime exited with code 3 while running node 'crash' \(step 'crash-step'\); it is being restarted/);
+    expect(crashError.message).toBe("The Python runtime exited with code 3 while running node 'crash' (step 'crash-step'); it is being restarted (restart 1 of at most 5 within 60000 ms)");
     const waitError = (waiting as PromiseRejectedResult).reason as PythonRuntimeCrashError;
     expect(waitError.message).toMatch(/^The Python runtime exited with code 3 while running node 'wait' \(step 'slow-step'\)/);
     // A call made while it restarts waits for the new process.
@@ -73,7 +73,9 @@ describe.skipIf(!python)(`bundled runtime supervision${needsPython}`, () => {
     runtime.availability.onChange((available) => changes.push(available));
     await expect(runtime.client.execute({ node: "crash", context: {} })).rejects.toThrow(/exited with code 1 while running node 'crash'/);
     await runtime.availability.whenAvailable();
-    await expect(runtime.client.execute({ node: "crash", context: {} })).rejects.toThrow(PythonRuntimeCrashError);
+    await expect(runtime.client.execute({ node: "crash", context: {} })).rejects.toThrow(
+      "The Python runtime exited with code 1 while running node 'crash' (step 'crash'); it is not restarted again: 2 failures within 60000 ms exceed its budget of 1 restarts",
+    );
     await expect(runtime.availability.whenAvailable()).rejects.toThrow(PythonRuntimeDownError);
     expect(runtime.availability.available).toBe(false);
     const refused = await runtime.client.execute({ node: "wait", context: {} }).catch((e: unknown) => e);

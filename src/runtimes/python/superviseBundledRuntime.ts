@@ -247,14 +247,15 @@ class Supervisor implements SupervisedPythonRuntime {
 
   /** Marks the runtime failed: fails the calls in flight, stops the process, schedules the restart. */
   private fail(stop: () => void, reason: (call: PythonInFlightCall) => Error, summary: string): void {
+    // Counted first: the errors built below say which failure of the budget this is.
+    const now = performance.now();
+    this.recentFailures.push(now);
+    while (this.recentFailures.length > 0 && now - this.recentFailures[0]! > this.restartWindowMs) this.recentFailures.shift();
     this.setState("restarting");
     this.pythonClient?.failInFlight(reason);
     stop();
     const failed = this.current;
     this.current = undefined;
-    const now = performance.now();
-    this.recentFailures.push(now);
-    while (this.recentFailures.length > 0 && now - this.recentFailures[0]! > this.restartWindowMs) this.recentFailures.shift();
     this.restarting = this.restart(failed, summary);
     // The promise is awaited by callers; an unobserved rejection must not crash the host.
     this.restarting.catch(() => undefined);
@@ -329,7 +330,11 @@ class Supervisor implements SupervisedPythonRuntime {
   }
 
   private afterFailure(): string {
-    return `it is being restarted (failure ${this.recentFailures.length + 1} of at most ${this.maxRestarts + 1} within ${this.restartWindowMs} ms)`;
+    const failures = this.recentFailures.length;
+    if (failures > this.maxRestarts) {
+      return `it is not restarted again: ${failures} failures within ${this.restartWindowMs} ms exceed its budget of ${this.maxRestarts} restarts`;
+    }
+    return `it is being restarted (restart ${failures} of at most ${this.maxRestarts} within ${this.restartWindowMs} ms)`;
   }
 }
 
