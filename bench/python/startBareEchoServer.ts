@@ -19,11 +19,12 @@ export interface BareEchoServer {
  *
  * @param python - interpreter with grpc.
  * @param service - the one service name it registers; default `nanoservice.workflow.v1.NodeService`.
+ * @param options - `wait`: await the context's `config.ms` and answer `{ waited: ms }` instead of echoing.
  * @returns port, pid and `stop()`.
  */
-export async function startBareEchoServer(python: string, service = "nanoservice.workflow.v1.NodeService"): Promise<BareEchoServer> {
+export async function startBareEchoServer(python: string, service = "nanoservice.workflow.v1.NodeService", options: { readonly wait?: boolean } = {}): Promise<BareEchoServer> {
   const script = join(dirname(fileURLToPath(import.meta.url)), "bare_echo_server.py");
-  const child = spawn(python, [script, service], {
+  const child = spawn(python, [script, service, ...(options.wait ? ["--wait"] : [])], {
     env: { ...process.env, PYTHONPATH: locatePythonRuntimeAssets().pythonDir },
     stdio: ["pipe", "pipe", "inherit"],
   });

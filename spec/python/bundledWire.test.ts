@@ -96,35 +96,28 @@ describe.skipIf(!python)(`a node flooding stdout${needsPython}`, () => {
   }, 120_000);
 });
 
+/** The lines `readBoundedLines` delivers for `chunks` written one by one. */
+function boundedLines(chunks: readonly string[], maxLineBytes: number): Promise<string[]> {
+  const stream = new PassThrough();
+  const lines: string[] = [];
+  readBoundedLines(stream, maxLineBytes, (line) => lines.push(line));
+  const ended = new Promise<string[]>((resolve) => stream.on("end", () => resolve(lines)));
+  for (const chunk of chunks) stream.write(chunk);
+  stream.end();
+  stream.resume();
+  return ended;
+}
+
 describe("readBoundedLines()", () => {
-  it("splits lines across chunks, drops \\r before \\n, keeps a last unterminated line", () => {
-    const stream = new PassThrough();
-    const lines: string[] = [];
-    readBoundedLines(stream, 10, (line) => lines.push(line));
-    stream.write("ab");
-    stream.write("c\r\nde\n\nf");
-    stream.end("g");
-    return new Promise<void>((resolve) =>
-      stream.on("end", () => {
-        expect(lines).toEqual(["abc", "de", "", "fg"]);
-        resolve();
-      }),
-    );
+  it("splits lines across chunks, drops \\r before \\n, keeps a last unterminated line", async () => {
+    expect(await boundedLines(["ab", "c\r\nde\n\nf", "g"], 10)).toEqual(["abc", "de", "", "fg"]);
   });
 
-  it("delivers an over-long line once, cut and marked, and skips its rest up to the newline", () => {
-    const stream = new PassThrough();
-    const lines: string[] = [];
-    readBoundedLines(stream, 4, (line) => lines.push(line));
-    stream.write("abc");
-    stream.write("defgh");
-    stream.write("ijk\nok\n123");
-    stream.end("45");
-    return new Promise<void>((resolve) =>
-      stream.on("end", () => {
-        expect(lines).toEqual(["abcd [line cut: longer than 4 bytes]", "ok", "1234 [line cut: longer than 4 bytes]"]);
-        resolve();
-      }),
-    );
+  it("delivers an over-long line once, cut and marked, and skips its rest up to the newline", async () => {
+    expect(await boundedLines(["abc", "defgh", "ijk\nok\n123", "45"], 4)).toEqual([
+      "abcd [line cut: longer than 4 bytes]",
+      "ok",
+      "1234 [line cut: longer than 4 bytes]",
+    ]);
   });
 });

@@ -2,12 +2,10 @@
 // budget on a connection where a short sibling call finished early and nothing flowed since.
 // That is the parallel container's case, and what made such calls fail at ~41 s with
 // "GOAWAY too_many_pings" when the client pinged every 10 s. Runs with `npm test`.
-import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
+import { startBareEchoServer } from "../../bench/python/startBareEchoServer.js";
 import { PythonRuntimeClient, startPythonRuntime } from "../../src/runtimes/python/index.js";
-import { locatePythonRuntimeAssets } from "../../src/runtimes/python/packageAssets.js";
 import { logCollector, needsPython, python, repoRoot } from "./helpers.js";
 
 const nodes = join(repoRoot, "spec/python/fixtures/supervision");
@@ -21,36 +19,14 @@ async function longCallAfterSibling(client: PythonRuntimeClient, node: string): 
   return (await long).data;
 }
 
-/** `stock_like_server.py`: grpc.aio defaults, as Blok's released Python server. */
-async function startStockLikeServer(): Promise<{ port: number; stop(): Promise<void> }> {
-  const child = spawn(python!, [join(repoRoot, "spec/python/fixtures/stock_like_server.py")], {
-    env: { ...process.env, PYTHONPATH: locatePythonRuntimeAssets().pythonDir },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      const match = /^BLOK_PYTHON_RUNTIME_READY (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-    void exited.then(() => reject(new Error("stock-like server exited before it was ready")));
-  });
-  return {
-    port,
-    stop: async () => {
-      child.stdin!.end();
-      await exited;
-    },
-  };
-}
-
 describe.skipIf(!python)(`a call over 45 s after a sibling finished on its connection${needsPython}`, () => {
   it(
     "survives: our client against the bundled runtime and against a server with gRPC-core's defaults; a client pinging every 10 s, as Blok's, against the bundled runtime",
     async () => {
       const logs = logCollector();
       const runtime = await startPythonRuntime({ nodesDir: nodes, python, onLog: logs.onLog });
-      const stock = await startStockLikeServer();
+      // grpc.aio.server() with gRPC-core's defaults and one service name, as Blok's released server.
+      const stock = await startBareEchoServer(python!, "nanoservice.workflow.v1.NodeService", { wait: true });
       const ours = new PythonRuntimeClient(runtime);
       const bloksPace = new PythonRuntimeClient({ ...runtime, keepaliveMs: 10_000 });
       const oursToStock = new PythonRuntimeClient({ host: "127.0.0.1", port: stock.port });
