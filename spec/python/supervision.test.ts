@@ -100,13 +100,16 @@ describe.skipIf(!python)(`bundled runtime supervision${needsPython}`, () => {
 });
 
 describe.skipIf(!python)(`external runtime reconnection${needsPython}`, () => {
-  it("reconnects with a short backoff when the runtime comes back on its port: never a stuck channel", async () => {
+  it("reconnects with a short backoff when the runtime comes back on its port (never a stuck channel), and reports its availability", async () => {
     const logs = logCollector();
     let server = await startPythonRuntime({ nodesDir: nodes, python, onLog: logs.onLog });
     const port = server.port;
     const runtime = await openPythonRuntime({ env: { RUNTIME_PYTHON3_HOST: "127.0.0.1", RUNTIME_PYTHON3_PORT: String(port) } });
     try {
       await runtime.client.execute({ node: "wait", context: { config: { ms: 1 } } });
+      expect(runtime.availability.available).toBe(true);
+      const changes: boolean[] = [];
+      runtime.availability.onChange((available) => changes.push(available));
       await server.stop();
       // Down for 6 s, the client calling now and then: each call fails fast, none hangs.
       const downUntil = Date.now() + 6_000;
@@ -114,6 +117,7 @@ describe.skipIf(!python)(`external runtime reconnection${needsPython}`, () => {
         const started = Date.now();
         await expect(runtime.client.execute({ node: "wait", context: {} })).rejects.toThrow(PythonRuntimeUnavailableError);
         expect(Date.now() - started).toBeLessThan(2_000);
+        expect(runtime.availability.available).toBe(false);
         await new Promise((r) => setTimeout(r, 250));
       }
       server = await startPythonRuntime({ nodesDir: nodes, python, port, onLog: logs.onLog });
@@ -124,6 +128,9 @@ describe.skipIf(!python)(`external runtime reconnection${needsPython}`, () => {
         if (!served) await new Promise((r) => setTimeout(r, 100));
       }
       expect(served).toBe(true);
+      // A queue worker asking whenAvailable() sees it back, by a health probe.
+      await runtime.availability.whenAvailable();
+      expect(changes).toEqual([false, true]);
     } finally {
       await runtime.close();
       await server.stop();

@@ -158,7 +158,7 @@ export class PythonRuntimeClient {
   private currentAddress: string;
   // One grpc-js Client = one channel; calls multiplex over its HTTP/2 connection.
   private client: Client;
-  private closed = false;
+  private isClosed = false;
   private gate: PythonCallGate | undefined;
   private readonly maxMessageBytes: number;
   private readonly explicitService: string | undefined;
@@ -194,6 +194,11 @@ export class PythonRuntimeClient {
     return this.explicitService ?? answeringService.get(this.currentAddress);
   }
 
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
   /** The calls sent and not yet settled. */
   get inFlight(): readonly PythonInFlightCall[] {
     return [...this.calls].map(({ node, name, startedAt }) => ({ node, name, startedAt }));
@@ -218,7 +223,7 @@ export class PythonRuntimeClient {
   async execute(request: PythonExecuteRequest): Promise<PythonExecuteResult> {
     const { node, signal, timeoutMs } = request;
     if (signal?.aborted) throw new PythonCallAbortedError(node, signal.reason);
-    if (this.closed) throw new PythonRuntimeUnavailableError(this.address, node, "the client is closed");
+    if (this.isClosed) throw new PythonRuntimeUnavailableError(this.address, node, "the client is closed");
     if (timeoutMs !== undefined && !(timeoutMs > 0)) {
       throw new RangeError(`Cannot call Python node '${node}' as 'timeoutMs' must be positive: received ${timeoutMs}`);
     }
@@ -272,7 +277,7 @@ export class PythonRuntimeClient {
    *   {@link PythonRuntimeUnavailableError} when the runtime cannot be reached.
    */
   async probe(timeoutMs: number): Promise<number> {
-    if (this.closed) throw new PythonRuntimeUnavailableError(this.address, HEALTH_PROBE_NODE, "the client is closed");
+    if (this.isClosed) throw new PythonRuntimeUnavailableError(this.address, HEALTH_PROBE_NODE, "the client is closed");
     const started = performance.now();
     const message = encodeNodeRequest(HEALTH_PROBE_NODE, {});
     const status = await new Promise<StatusObject>((resolve) => {
@@ -315,7 +320,7 @@ export class PythonRuntimeClient {
    * on the old channel are cancelled; fail them first with {@link failInFlight}.
    */
   retarget(host: string, port: number): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     const previous = this.client;
     const service = answeringService.get(this.currentAddress);
     this.currentAddress = formatAddress(host, port);
@@ -329,8 +334,8 @@ export class PythonRuntimeClient {
    * Closes the channel. Later calls fail with {@link PythonRuntimeUnavailableError}. Idempotent.
    */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.isClosed) return;
+    this.isClosed = true;
     this.client.close();
   }
 

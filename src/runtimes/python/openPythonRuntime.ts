@@ -1,4 +1,5 @@
 import { PythonRuntimeError } from "./errors.js";
+import { watchExternalRuntime } from "./externalAvailability.js";
 import { PythonRuntimeClient, type PythonRuntimeClientOptions } from "./PythonRuntimeClient.js";
 import { pythonRuntimeFromEnv, pythonWireFromEnv } from "./pythonRuntimeFromEnv.js";
 import type { PythonRuntimeProcess, StartPythonRuntimeOptions } from "./startPythonRuntime.js";
@@ -42,19 +43,13 @@ export interface OpenedPythonRuntime {
   readonly embedded: PythonRuntimeProcess | undefined;
   /**
    * Whether calls can be taken now. An embedded runtime is unavailable while it restarts and
-   * after it went down for good; an external one counts as available (its channel reconnects
-   * by itself, with backoff, and its calls fail fast meanwhile).
+   * after it went down for good; an external one from a call that found it unreachable until
+   * a health probe (at most one a second, while someone asks) is answered again.
    */
   readonly availability: PythonRuntimeAvailability;
   /** Closes the client and stops the embedded runtime, if any. Idempotent. */
   close(): Promise<void>;
 }
-
-const ALWAYS_AVAILABLE: PythonRuntimeAvailability = {
-  available: true,
-  whenAvailable: () => Promise.resolve(),
-  onChange: () => () => undefined,
-};
 
 /**
  * Connects to the Python runtime the way Blok configures it: the `nodesDir` option starts the
@@ -87,7 +82,7 @@ export async function openPythonRuntime(options: OpenPythonRuntimeOptions = {}):
   const external = options.nodesDir === undefined ? pythonRuntimeFromEnv(env) : undefined;
   if (external) {
     const client = new PythonRuntimeClient({ ...options.client, ...wire, ...external });
-    return { client, embedded: undefined, availability: ALWAYS_AVAILABLE, close: async () => client.close() };
+    return { client, embedded: undefined, availability: watchExternalRuntime(client), close: async () => client.close() };
   }
   const nodesDir = options.nodesDir ?? env.PYTHON_NODES_PATH?.trim();
   if (!nodesDir) {
