@@ -193,30 +193,30 @@ class Supervisor implements SupervisedPythonRuntime {
    * have been seen yet. Wait briefly for it, so the call's error names the real cause.
    */
   private async explain(call: PythonInFlightCall, error: Error): Promise<Error> {
-    const process = this.current;
-    if (!process || this.state === "closed") return error;
+    const runtime = this.current;
+    if (!runtime || this.state === "closed") return error;
     let timer: NodeJS.Timeout | undefined;
-    const exit = await Promise.race([process.exited, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 1_000)))]);
+    const exit = await Promise.race([runtime.exited, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 1_000)))]);
     clearTimeout(timer);
     return exit ? new PythonRuntimeCrashError(call.node, "exit", this.exitMessage(call, exit)) : error;
   }
 
   private async startProcess(): Promise<PythonRuntimeProcess> {
-    const process = await startPythonRuntime({
+    const runtime = await startPythonRuntime({
       ...this.startOptions,
       onBlocked: (report) => {
-        if (this.current === process) this.blocked = { report, at: performance.now() };
+        if (this.current === runtime) this.blocked = { report, at: performance.now() };
         this.startOptions.onBlocked?.(report);
       },
     });
-    this.current = process;
+    this.current = runtime;
     this.blocked = undefined;
-    void process.exited.then((exit) => {
-      if (this.current === process && this.state === "up") {
+    void runtime.exited.then((exit) => {
+      if (this.current === runtime && this.state === "up") {
         this.fail(() => undefined, (call) => new PythonRuntimeCrashError(call.node, "exit", this.exitMessage(call, exit)), describeExit(exit));
       }
     });
-    return process;
+    return runtime;
   }
 
   /** Probes the runtime's event loop while calls are in flight. */
@@ -224,13 +224,13 @@ class Supervisor implements SupervisedPythonRuntime {
     const client = this.pythonClient;
     if (this.probing || this.state !== "up" || !client || client.inFlight.length === 0) return;
     this.probing = true;
-    const process = this.current;
+    const runtime = this.current;
     try {
       await client.probe(this.healthTimeoutMs);
     } catch (error) {
       // Unreachable: the exit handler deals with a dead process; a live one answers later.
-      if (error instanceof PythonCallTimeoutError && this.current === process && this.state === "up") {
-        const pid = process?.pid;
+      if (error instanceof PythonCallTimeoutError && this.current === runtime && this.state === "up") {
+        const pid = runtime?.pid;
         const reason = this.blockedReason();
         this.fail(
           () => {
@@ -245,7 +245,7 @@ class Supervisor implements SupervisedPythonRuntime {
     }
   }
 
-  /** Marks the runtime failed: fails the calls in flight, stops the process, schedules the restart. */
+  /** Marks the runtime failed: fails the calls in flight, stops the runtime, schedules the restart. */
   private fail(stop: () => void, reason: (call: PythonInFlightCall) => Error, summary: string): void {
     // Counted first: the errors built below say which failure of the budget this is.
     const now = performance.now();
@@ -277,13 +277,13 @@ class Supervisor implements SupervisedPythonRuntime {
       });
       if (this.isClosed()) throw this.refusal("a call");
       try {
-        const process = await this.startProcess();
+        const runtime = await this.startProcess();
         if (this.isClosed()) {
-          await process.stop();
+          await runtime.stop();
           throw this.refusal("a call");
         }
         this.restartCount++;
-        this.pythonClient?.retarget(process.host, process.port);
+        this.pythonClient?.retarget(runtime.host, runtime.port);
         this.setState("up");
         return;
       } catch (error) {
