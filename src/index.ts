@@ -40,4 +40,16 @@ export {
 export { createRegistry, loadWorkflow, type RunWorkflowOptions, runWorkflow, type Workflow, type WorkflowRun } from "./runner/index.js";
 export { NodeRegistry } from "./runtimes/module/index.js";
 export { openPythonRuntime, PythonNode, PythonRuntimeClient, startPythonRuntime } from "./runtimes/python/index.js";
+export {
+  BLOK_NODE_SERVICE_NAME,
+  PythonMessageTooLargeError,
+  PythonRuntimeCrashError,
+  PythonRuntimeDownError,
+  RELEASED_NODE_SERVICE_NAME,
+  superviseBundledRuntime,
+  type OpenedPythonRuntime,
+  type OpenPythonRuntimeOptions,
+  type PythonRuntimeAvailability,
+  type PythonSupervisionOptions,
+} from "./runtimes/python/index.js";
 export { WorkerNode, WorkerPool } from "./runtimes/worker/index.js";

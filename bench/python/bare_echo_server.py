@@ -1,11 +1,18 @@
-"""The benchmark's baseline: a minimal grpc.aio server for the same NodeService that answers
-every ExecuteNode with the request's Message, untouched. No base64/JSON work, no node lookup, no
-thread pool, no metadata: what remains is gRPC itself, in the same Python, with the same codec.
+"""The benchmark's baseline: a minimal grpc.aio server (gRPC-core defaults, as Blok's released
+server) registering ExecuteNode under ONE service name, answering every call with the request's
+Message, untouched. No base64/JSON work, no node lookup, no thread pool, no metadata: what
+remains is gRPC itself, in the same Python, with the same codec.
 
-Run: PYTHONPATH=<repo>/python python3 bare_echo_server.py  (prints the READY line, stops on stdin EOF)
+With ``--wait`` it instead awaits the context's ``config.ms`` milliseconds and answers
+``{"waited": ms}``: the tests' stand-in for Blok's stock server running a long node.
+
+Run: PYTHONPATH=<repo>/python python3 bare_echo_server.py [service] [--wait]
+(default service nanoservice.workflow.v1.NodeService; prints the READY line, stops on stdin EOF)
 """
 
 import asyncio
+import base64
+import json
 import os
 import sys
 import threading
@@ -15,19 +22,29 @@ import grpc
 from blok_runtime.wire import NodeResponse, decode_request, encode_response
 
 
-async def execute_node(request, context):
+async def echo(request, context):
     return NodeResponse(request.message, request.encoding, request.type)
 
 
+async def wait(request, context):
+    config = json.loads(base64.b64decode(request.message)).get("config") or {}
+    await asyncio.sleep(config.get("ms", 0) / 1000)
+    reply = base64.b64encode(json.dumps({"waited": config.get("ms", 0)}).encode()).decode()
+    return NodeResponse(reply, "BASE64", "JSON")
+
+
 async def main():
+    args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    service = args[0] if args else "nanoservice.workflow.v1.NodeService"
+    handler = wait if "--wait" in sys.argv else echo
     server = grpc.aio.server()
     server.add_generic_rpc_handlers(
         (
             grpc.method_handlers_generic_handler(
-                "blok.workflow.v1.NodeService",
+                service,
                 {
                     "ExecuteNode": grpc.unary_unary_rpc_method_handler(
-                        execute_node,
+                        handler,
                         request_deserializer=decode_request,
                         response_serializer=encode_response,
                     )

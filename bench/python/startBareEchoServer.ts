@@ -13,16 +13,18 @@ export interface BareEchoServer {
 }
 
 /**
- * Starts `bare_echo_server.py`: the same NodeService answering with the request's Message, no
- * node dispatch and no runtime metadata. Used as the benchmark's baseline, and by the tests as
- * a runtime that is not the bundled one.
+ * Starts `bare_echo_server.py`: the NodeService under ONE name, answering with the request's
+ * Message, no node dispatch and no runtime metadata. Used as the benchmark's baseline, and by the
+ * tests as a runtime that is not the bundled one.
  *
  * @param python - interpreter with grpc.
+ * @param service - the one service name it registers; default `nanoservice.workflow.v1.NodeService`.
+ * @param options - `wait`: await the context's `config.ms` and answer `{ waited: ms }` instead of echoing.
  * @returns port, pid and `stop()`.
  */
-export async function startBareEchoServer(python: string): Promise<BareEchoServer> {
+export async function startBareEchoServer(python: string, service = "nanoservice.workflow.v1.NodeService", options: { readonly wait?: boolean } = {}): Promise<BareEchoServer> {
   const script = join(dirname(fileURLToPath(import.meta.url)), "bare_echo_server.py");
-  const child = spawn(python, [script], {
+  const child = spawn(python, [script, service, ...(options.wait ? ["--wait"] : [])], {
     env: { ...process.env, PYTHONPATH: locatePythonRuntimeAssets().pythonDir },
     stdio: ["pipe", "pipe", "inherit"],
   });

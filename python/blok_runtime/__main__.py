@@ -17,7 +17,10 @@ THREAD_DRAIN_SECONDS = 1.0
 def parse_args(argv: Optional[List[str]] = None) -> ServerOptions:
     parser = argparse.ArgumentParser(
         prog="python -m blok_runtime",
-        description="Serve Python nodes over Blok's gRPC protocol (blok.workflow.v1.NodeService).",
+        description=(
+            "Serve Python nodes over Blok's gRPC protocol, under both service names: "
+            "nanoservice.workflow.v1.NodeService (released Blok) and blok.workflow.v1.NodeService."
+        ),
     )
     parser.add_argument(
         "--nodes",
@@ -41,7 +44,10 @@ def parse_args(argv: Optional[List[str]] = None) -> ServerOptions:
         help="seconds in-flight calls get to finish when stopping (default 2)",
     )
     parser.add_argument(
-        "--max-message-mb", type=int, default=64, help="largest request/reply in MiB (default 64)"
+        "--max-message-mb",
+        type=int,
+        default=int(os.environ.get("RUNTIME_PYTHON3_MAX_MESSAGE_MB", "64")),
+        help="largest request/reply in MiB (default: $RUNTIME_PYTHON3_MAX_MESSAGE_MB or 64)",
     )
     parser.add_argument(
         "--exit-on-stdin-eof",
@@ -53,6 +59,8 @@ def parse_args(argv: Optional[List[str]] = None) -> ServerOptions:
         parser.error("--nodes is required (or set PYTHON_NODES_PATH)")
     if not os.path.isdir(args.nodes):
         parser.error(f"nodes directory {args.nodes!r} does not exist or is not a directory")
+    if args.max_message_mb < 1:
+        parser.error("--max-message-mb must be at least 1")
     if args.max_threads < 1:
         parser.error("--max-threads must be at least 1")
     return ServerOptions(

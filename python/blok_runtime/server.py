@@ -13,9 +13,23 @@ import grpc
 
 from .invoke import Invoker
 from .loader import NodeRegistry
-from .service import NodeService, generic_handler
+from .loop_watchdog import watch_event_loop
+from .service import NodeService, generic_handlers
 
 READY_PREFIX = "BLOK_PYTHON_RUNTIME_READY"
+
+# gRPC-core's default ping policy answers a client that pings more often than every 5 minutes
+# without data with GOAWAY "too_many_pings" after 2 strikes, failing every call on the
+# connection: any call over ~40 s under Blok's 10 s client keepalive. This server accepts pings
+# every 5 s, with or without calls, and never counts strikes. It pings idle clients itself every
+# 60 s (20 s to answer), so the calls of a client that vanished are cancelled, nodes included.
+KEEPALIVE_OPTIONS = (
+    ("grpc.http2.min_recv_ping_interval_without_data_ms", 5_000),
+    ("grpc.http2.max_ping_strikes", 0),
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.keepalive_time_ms", 60_000),
+    ("grpc.keepalive_timeout_ms", 20_000),
+)
 
 
 class ServerOptions(NamedTuple):
@@ -48,9 +62,10 @@ async def serve(options: ServerOptions, invoker: Invoker) -> None:
             # gRPC sets SO_REUSEPORT by default, which lets a second server silently share a busy
             # port (and split the calls); a port conflict must be an error instead.
             ("grpc.so_reuseport", 0),
+            *KEEPALIVE_OPTIONS,
         ]
     )
-    server.add_generic_rpc_handlers((generic_handler(service),))
+    server.add_generic_rpc_handlers(generic_handlers(service))
     address = f"[{options.host}]:{options.port}" if ":" in options.host else f"{options.host}:{options.port}"
     try:
         port = server.add_insecure_port(address)
@@ -65,6 +80,7 @@ async def serve(options: ServerOptions, invoker: Invoker) -> None:
         _stop_on_stdin_eof(asyncio.get_running_loop(), stop)
 
     await server.start()
+    watch_event_loop(asyncio.get_running_loop(), NodeService.execute_node.__code__)
     print(f"{READY_PREFIX} {port}", flush=True)
     try:
         await stop.wait()

@@ -1,4 +1,8 @@
-"""The ``blok.workflow.v1.NodeService/ExecuteNode`` handler.
+"""The ``NodeService/ExecuteNode`` handler, served under both of Blok's service names.
+
+Released Blok (``@nanoservice-ts/runner``, its main branch) calls ``nanoservice.workflow.v1``;
+its unreleased line calls ``blok.workflow.v1``. The messages are identical, so one handler
+serves both names and either client works unchanged.
 
 Failures are answered in-band, as Blok's own Python runtime does, so stock Blok clients still
 receive ``{"error": ..., "stack": ...}`` as data. This runtime adds ``"type"`` (the exception
@@ -26,7 +30,12 @@ from .invoke import Invoker
 from .loader import NodeRegistry
 from .wire import NodeRequest, NodeResponse, decode_request, encode_response
 
-SERVICE_NAME = "blok.workflow.v1.NodeService"
+RELEASED_SERVICE_NAME = "nanoservice.workflow.v1.NodeService"
+BLOK_SERVICE_NAME = "blok.workflow.v1.NodeService"
+SERVICE_NAMES = (RELEASED_SERVICE_NAME, BLOK_SERVICE_NAME)
+# The launcher's health probe: answered at once from the event loop, loading nothing, so an
+# answer proves the loop turns and a missing one that something blocks it.
+HEALTH_PROBE_NODE = "__blok_health__"
 RUNTIME_KEY = "blok-runtime"
 RUNTIME_VALUE = "blok-ts-python/1"
 ERROR_KEY = "blok-node-error"
@@ -43,6 +52,9 @@ class NodeService:
     async def execute_node(self, request: NodeRequest, context: grpc.aio.ServicerContext) -> NodeResponse:
         started = time.perf_counter()
         metadata: Tuple[Tuple[str, str], ...] = ((RUNTIME_KEY, RUNTIME_VALUE),)
+        if request.name == HEALTH_PROBE_NODE:
+            context.set_trailing_metadata(metadata)
+            return encode_json_reply({"ok": True})
         try:
             reply = await self._run(request)
         except asyncio.CancelledError:
@@ -74,17 +86,20 @@ class NodeService:
             ) from exc
 
 
-def generic_handler(service: NodeService) -> grpc.GenericRpcHandler:
-    """The gRPC handler for ``ExecuteNode``, using the hand-written protobuf codec."""
-    return grpc.method_handlers_generic_handler(
-        SERVICE_NAME,
-        {
-            "ExecuteNode": grpc.unary_unary_rpc_method_handler(
-                service.execute_node,
-                request_deserializer=decode_request,
-                response_serializer=encode_response,
-            )
-        },
+def generic_handlers(service: NodeService) -> Tuple[grpc.GenericRpcHandler, ...]:
+    """The gRPC handlers for ``ExecuteNode`` under both service names (hand-written codec)."""
+    return tuple(
+        grpc.method_handlers_generic_handler(
+            name,
+            {
+                "ExecuteNode": grpc.unary_unary_rpc_method_handler(
+                    service.execute_node,
+                    request_deserializer=decode_request,
+                    response_serializer=encode_response,
+                )
+            },
+        )
+        for name in SERVICE_NAMES
     )
 
 

@@ -22,7 +22,7 @@ _WIRE_FIXED32 = 5
 
 
 class NodeRequest(NamedTuple):
-    """``blok.workflow.v1.NodeRequest``: which node to run and its encoded context."""
+    """``NodeRequest`` (same in ``nanoservice.workflow.v1`` and ``blok.workflow.v1``): which node to run and its encoded context."""
 
     name: str = ""
     message: str = ""
@@ -31,7 +31,7 @@ class NodeRequest(NamedTuple):
 
 
 class NodeResponse(NamedTuple):
-    """``blok.workflow.v1.NodeResponse``: the node's encoded result."""
+    """``NodeResponse``: the node's encoded result."""
 
     message: str = ""
     encoding: str = ""

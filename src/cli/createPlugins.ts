@@ -7,7 +7,12 @@ import type { RunCommand } from "./parseArgs.js";
  */
 export async function createPlugins(command: RunCommand): Promise<RuntimePlugin[]> {
   return [
-    pythonPlugin({ ...(command.pythonNodesDir ? { nodesDir: command.pythonNodesDir } : {}), ...(command.python ? { python: command.python } : {}) }),
+    pythonPlugin({
+      ...(command.pythonNodesDir ? { nodesDir: command.pythonNodesDir } : {}),
+      ...(command.python ? { python: command.python } : {}),
+      ...(command.pythonService ? { service: command.pythonService } : {}),
+      ...(command.pythonMaxMessageBytes ? { maxMessageBytes: command.pythonMaxMessageBytes } : {}),
+    }),
     workerPlugin({
       ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}),
       ...(command.workers ? { threads: command.workers } : {}),

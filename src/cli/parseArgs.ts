@@ -1,3 +1,5 @@
+import { maxMessageMbToBytes } from "../runtimes/python/pythonRuntimeFromEnv.js";
+import { checkNodeServiceName } from "../runtimes/python/serviceNames.js";
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import { UsageError } from "./usageError.js";
 
@@ -16,6 +18,10 @@ export interface RunCommand {
   readonly nodesDir: string | undefined;
   readonly pythonNodesDir: string | undefined;
   readonly python: string | undefined;
+  /** `--python-service`: full gRPC service name of the Python runtime. */
+  readonly pythonService?: string | undefined;
+  /** `--python-max-message-mb`, in bytes. */
+  readonly pythonMaxMessageBytes?: number | undefined;
   readonly workers: number | undefined;
   /** Heap cap of each worker thread, MB (`--worker-heap-mb`). */
   readonly workerHeapMb: number | undefined;
@@ -49,6 +55,11 @@ Options:
                                when RUNTIME_PYTHON3_HOST is set (without it: the runtime at
                                RUNTIME_PYTHON3_HOST, else the bundled one on $PYTHON_NODES_PATH)
   --python <interpreter>       Python interpreter with grpc (default: $BLOK_PYTHON, auto-detected)
+  --python-service <name>      gRPC service of the Python runtime, e.g. nanoservice.workflow.v1.NodeService
+                               (default: $RUNTIME_PYTHON3_SERVICE, else that one with one fallback
+                               to blok.workflow.v1.NodeService)
+  --python-max-message-mb <n>  largest Python request/reply in MiB, client and bundled runtime
+                               (default: $RUNTIME_PYTHON3_MAX_MESSAGE_MB, else 64)
   --workers <n>                worker threads for isolation "worker" (default: one per core)
   --worker-heap-mb <mb>        heap cap of each worker thread: a child allocating past it fails,
                                the host stays up (default: node's --max-old-space-size, else a
@@ -77,6 +88,8 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     nodes: { type: "string" },
     "python-nodes": { type: "string" },
     python: { type: "string" },
+    "python-service": { type: "string" },
+    "python-max-message-mb": { type: "string" },
     workers: { type: "string" },
     "worker-heap-mb": { type: "string" },
     progress: { type: "string", default: "auto" },
@@ -106,6 +119,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     // (RUNTIME_PYTHON3_HOST, an external runtime, before PYTHON_NODES_PATH, the bundled one).
     pythonNodesDir: values["python-nodes"],
     python: values.python,
+    ...pythonWireOptions(values["python-service"], values["python-max-message-mb"]),
     workers: wholeNumberOption("workers", values.workers),
     workerHeapMb: wholeNumberOption("worker-heap-mb", values["worker-heap-mb"], MIN_WORKER_HEAP_MB),
     progress: progress as ProgressStyle,
@@ -116,4 +130,16 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     debug: values.debug ?? false,
     expressionTimeoutMs: wholeNumberOption("expression-timeout-ms", values["expression-timeout-ms"], 0),
   };
+}
+
+/** `--python-service` and `--python-max-message-mb`, checked; absent flags stay absent. */
+function pythonWireOptions(service: string | undefined, maxMessageMb: string | undefined): Pick<RunCommand, "pythonService" | "pythonMaxMessageBytes"> {
+  try {
+    return {
+      ...(service === undefined ? {} : { pythonService: checkNodeServiceName(service, "--python-service") }),
+      ...(maxMessageMb === undefined ? {} : { pythonMaxMessageBytes: maxMessageMbToBytes(maxMessageMb, "--python-max-message-mb") }),
+    };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

@@ -175,3 +175,71 @@ export class PythonRuntimeStartError extends PythonRuntimeError {
     );
   }
 }
+
+/** Which way an oversized message was going. */
+export type PythonMessageDirection = "request" | "reply";
+
+/**
+ * A request or reply is larger than a gRPC message limit: the client's or the runtime's. Only the
+ * call at fault fails; the channel and the other calls go on.
+ */
+export class PythonMessageTooLargeError extends PythonRuntimeError {
+  override readonly name = "PythonMessageTooLargeError";
+  constructor(
+    /** The node being called. */
+    readonly node: string,
+    /** `request` (the context sent) or `reply` (what the node returned). */
+    readonly direction: PythonMessageDirection,
+    /** Size of the message in bytes. */
+    readonly bytes: number,
+    /** The limit it exceeded, in bytes. */
+    readonly limitBytes: number,
+    /** Whose limit: this process's client or the runtime's server. */
+    readonly side: "client" | "runtime",
+  ) {
+    super(
+      `The ${direction} of Python node '${node}' is ${formatBytes(bytes)}, over the ${side === "client" ? "client's" : "runtime's"} ` +
+        `${formatBytes(limitBytes)} message limit: raise it with --python-max-message-mb or RUNTIME_PYTHON3_MAX_MESSAGE_MB ` +
+        "(an external runtime needs its own limit raised too: Blok's stock Python server accepts 4 MiB)",
+    );
+  }
+}
+
+/** `12.3 MiB (12897484 bytes)`: both the readable figure and the exact one. */
+function formatBytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB (${bytes} bytes)`;
+}
+
+/**
+ * The supervised runtime failed while this call was in flight: its process exited (a node
+ * called `os._exit`, a C extension crashed, the OOM killer), or its event loop stopped answering
+ * the health probe (a node blocking it). The runtime is restarted; this call is not retried.
+ */
+export class PythonRuntimeCrashError extends PythonRuntimeError {
+  override readonly name = "PythonRuntimeCrashError";
+  constructor(
+    /** The node of the failed call. */
+    readonly node: string,
+    /** `exit` (the process ended) or `blocked` (its event loop did not answer in time). */
+    readonly cause: "exit" | "blocked",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The supervised runtime is not running and will not be restarted: it failed more often than
+ * its restart budget allows, or it cannot start. Calls fail at once until the runtime is closed.
+ */
+export class PythonRuntimeDownError extends PythonRuntimeError {
+  override readonly name = "PythonRuntimeDownError";
+  constructor(
+    /** The node of the refused call. */
+    readonly node: string,
+    /** Why the runtime is down. */
+    readonly details: string,
+  ) {
+    super(`Cannot run Python node '${node}': the Python runtime is down (${details})`);
+  }
+}

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { delimiter, resolve as resolvePath } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
+import { DEFAULT_MAX_LINE_BYTES, readBoundedLines } from "./boundedLines.js";
 import { PythonRuntimeStartError } from "./errors.js";
 import { findPythonInterpreter } from "./findPythonInterpreter.js";
 import { onParentExit } from "./onParentExit.js";
@@ -9,6 +9,20 @@ import { locatePythonRuntimeAssets } from "./packageAssets.js";
 
 /** The line the server prints on stdout once it is serving: `BLOK_PYTHON_RUNTIME_READY <port>`. */
 export const PYTHON_RUNTIME_READY_PREFIX = "BLOK_PYTHON_RUNTIME_READY";
+
+/**
+ * The line the server's loop watchdog prints while its event loop is blocked:
+ * `BLOK_PYTHON_RUNTIME_BLOCKED <ms> <node name as JSON, or null>`.
+ */
+export const PYTHON_RUNTIME_BLOCKED_PREFIX = "BLOK_PYTHON_RUNTIME_BLOCKED";
+
+/** A report of the server's loop watchdog: its event loop has not turned for `ms`. */
+export interface PythonRuntimeBlockedReport {
+  /** How long the loop has been blocked, in milliseconds. */
+  readonly ms: number;
+  /** The node whose call was running on the loop, when the watchdog could tell. */
+  readonly node: string | undefined;
+}
 
 /** Which output stream of the runtime process a log line came from. */
 export type PythonRuntimeLogStream = "stdout" | "stderr";
@@ -29,6 +43,19 @@ export interface StartPythonRuntimeOptions {
   readonly stopTimeoutMs?: number;
   /** Worker threads for sync nodes; default 32 (the server's default). */
   readonly maxThreads?: number;
+  /**
+   * Largest request and reply the server accepts, in bytes, rounded up to whole MiB; default
+   * 64 MiB (`RUNTIME_PYTHON3_MAX_MESSAGE_MB` in `env` when set).
+   */
+  readonly maxMessageBytes?: number;
+  /**
+   * Longest output line kept whole, in bytes; default 1 MiB. Longer lines (a node printing
+   * megabytes without a newline) reach `onLog` cut to this length and marked, so such output
+   * costs bounded memory.
+   */
+  readonly maxLineBytes?: number;
+  /** Hears the server's loop watchdog while its event loop is blocked (about every 500 ms). */
+  readonly onBlocked?: (report: PythonRuntimeBlockedReport) => void;
   /** Extra environment for the process, merged over `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
   /**
@@ -68,6 +95,7 @@ export interface PythonRuntimeProcess {
 }
 
 const STDERR_TAIL_LINES = 40;
+const STDERR_TAIL_LINE_CHARS = 2_000;
 
 /**
  * Starts the bundled Python runtime (`python -m blok_runtime`) as a child process and waits
@@ -106,6 +134,7 @@ export async function startPythonRuntime(options: StartPythonRuntimeOptions): Pr
 
   const args = ["-m", "blok_runtime", "--nodes", resolvePath(options.nodesDir), "--host", host, "--port", String(port), "--exit-on-stdin-eof"];
   if (options.maxThreads !== undefined) args.push("--max-threads", String(options.maxThreads));
+  if (options.maxMessageBytes !== undefined) args.push("--max-message-mb", String(Math.ceil(options.maxMessageBytes / (1024 * 1024))));
 
   const spawnedAt = performance.now();
   const child = spawn(python, args, {
@@ -133,7 +162,7 @@ export async function startPythonRuntime(options: StartPythonRuntimeOptions): Pr
   void exited.then(disposeParentHooks);
 
   const log = options.onLog ?? defaultLog(child);
-  const ready = watchOutput(child, stderrTail, log);
+  const ready = watchOutput(child, stderrTail, log, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, options.onBlocked);
 
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {
@@ -178,19 +207,26 @@ export async function startPythonRuntime(options: StartPythonRuntimeOptions): Pr
   }
 }
 
-/** Resolves with the port of the ready line; forwards every other line to `log`. */
-function watchOutput(child: ChildProcess, stderrTail: string[], log: (line: string, stream: PythonRuntimeLogStream) => void): Promise<number> {
-  const stdout = createInterface({ input: child.stdout!, crlfDelay: Infinity });
-  const stderr = createInterface({ input: child.stderr!, crlfDelay: Infinity });
-  stderr.on("line", (line) => {
-    stderrTail.push(line);
+/**
+ * Resolves with the port of the ready line; hands watchdog reports to `onBlocked` and forwards
+ * every other line to `log`.
+ */
+function watchOutput(
+  child: ChildProcess,
+  stderrTail: string[],
+  log: (line: string, stream: PythonRuntimeLogStream) => void,
+  maxLineBytes: number,
+  onBlocked: ((report: PythonRuntimeBlockedReport) => void) | undefined,
+): Promise<number> {
+  readBoundedLines(child.stderr!, maxLineBytes, (line) => {
+    stderrTail.push(line.length > STDERR_TAIL_LINE_CHARS ? `${line.slice(0, STDERR_TAIL_LINE_CHARS)}...` : line);
     if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
     log(line, "stderr");
   });
   return new Promise((resolve) => {
     let isReady = false;
     // Keep reading after the ready line: an undrained pipe would block a node that prints.
-    stdout.on("line", (line) => {
+    readBoundedLines(child.stdout!, maxLineBytes, (line) => {
       if (!isReady && line.startsWith(`${PYTHON_RUNTIME_READY_PREFIX} `)) {
         const port = Number(line.slice(PYTHON_RUNTIME_READY_PREFIX.length + 1));
         if (Number.isInteger(port) && port > 0) {
@@ -198,9 +234,26 @@ function watchOutput(child: ChildProcess, stderrTail: string[], log: (line: stri
           return resolve(port);
         }
       }
-      log(line, "stdout");
+      // The watchdog's line may follow what a node printed without a newline.
+      const at = line.indexOf(`${PYTHON_RUNTIME_BLOCKED_PREFIX} `);
+      const report = at < 0 ? undefined : readBlockedReport(line.slice(at + PYTHON_RUNTIME_BLOCKED_PREFIX.length + 1));
+      if (!report) return log(line, "stdout");
+      if (at > 0) log(line.slice(0, at), "stdout");
+      onBlocked?.(report);
     });
   });
+}
+
+function readBlockedReport(text: string): PythonRuntimeBlockedReport | undefined {
+  const space = text.indexOf(" ");
+  const ms = Number(text.slice(0, space));
+  if (space < 0 || !Number.isFinite(ms)) return undefined;
+  try {
+    const node = JSON.parse(text.slice(space + 1)) as unknown;
+    return { ms, node: typeof node === "string" ? node : undefined };
+  } catch {
+    return undefined;
+  }
 }
 
 function defaultLog(child: ChildProcess): (line: string, stream: PythonRuntimeLogStream) => void {

@@ -1,8 +1,8 @@
-import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { type Context, createContext, DefaultLogger, type LoggerContext, type NodeBase, type NodeLike, runWithInputs, setChildHooks } from "../../blok/index.js";
 import { createEnvironment, type RuntimePlugin } from "../../environment/createEnvironment.js";
-import type { PythonPluginOptions } from "../../environment/pythonPlugin.js";
+import type { PythonPluginOptions, PythonRuntimePlugin } from "../../environment/pythonPlugin.js";
 import type { WorkerPluginOptions } from "../../environment/workerPlugin.js";
 import { resolveStep } from "../../runner/index.js";
 import { connectRedis, within } from "./connectRedis.js";
@@ -181,6 +181,8 @@ class RecentCancels {
 }
 
 const ALLOWED_PLAIN = (value: unknown) => value;
+/** How long a Python job handed back by a worker whose runtime is down waits before it is taken again. */
+const PYTHON_UNAVAILABLE_DELAY_MS = 1_000;
 
 /**
  * Starts a queue worker: takes child jobs from BullMQ queue `queue` and runs each node on its
@@ -219,6 +221,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   ];
   const environment = createEnvironment({ ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}), ...(options.nodes ? { nodes: options.nodes } : {}), plugins });
   const resolveWorker = plugins.find((plugin) => plugin.resolveWorker)?.resolveWorker;
+  const pythonAvailable = () => plugins.every((plugin) => (plugin as Partial<PythonRuntimePlugin>).pythonAvailable?.() ?? true);
   const resolve = async (step: QueueJobData["step"]): Promise<NodeBase> => {
     const descriptor = { name: step.name, node: step.node, type: step.type };
     if (step.type !== "local" || step.isolation !== "worker") return environment.resolveStep(descriptor);
@@ -273,6 +276,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (recentCancels.take(String(job.id))) {
       report({ type: "cancelled", ...base });
       throw new UnrecoverableError(`cancelled by the container before it started (child '${child}')`);
+    }
+    if (data.step.type === "runtime.python3" && !pythonAvailable()) {
+      // This worker's Python runtime is restarting or down: hand the job back, delayed, for a
+      // worker whose runtime serves, instead of failing it here.
+      await job.moveToDelayed(Date.now() + PYTHON_UNAVAILABLE_DELAY_MS, token);
+      report({ type: "returned", ...base });
+      throw new DelayedError();
     }
     const entry: Running = { job, token: token ?? "", data, returning: false };
     running.set(String(job.id), entry);
@@ -414,11 +424,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
  * `pythonPlugin` (src/environment), its module loaded on the first Python job: a worker that
  * never runs Python never loads grpc, and starts faster.
  */
-function lazyPythonPlugin(options: PythonPluginOptions): RuntimePlugin {
-  let plugin: Promise<RuntimePlugin> | undefined;
-  const load = () => (plugin ??= import("../../environment/pythonPlugin.js").then((module) => module.pythonPlugin(options)));
+function lazyPythonPlugin(options: PythonPluginOptions): PythonRuntimePlugin {
+  let plugin: Promise<PythonRuntimePlugin> | undefined;
+  let loaded: PythonRuntimePlugin | undefined;
+  const load = () => (plugin ??= import("../../environment/pythonPlugin.js").then((module) => (loaded = module.pythonPlugin(options))));
   return {
     resolvers: { "runtime.python3": async (step) => (await load()).resolvers!["runtime.python3"]!(step) },
+    pythonAvailable: () => loaded?.pythonAvailable() ?? true,
     close: async () => (await plugin)?.close(),
   };
 }
