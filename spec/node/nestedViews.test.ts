@@ -53,6 +53,19 @@ describe("nested containers: a view of a view costs what one view costs", () => 
     expect(perElement(8)).toBe(one);
     expect(perElement(16)).toBe(one);
   });
+
+  it("nests just as well when a node built its own context from a child's (`{ ...ctx }` drops the non-enumerable mark)", () => {
+    const { counted, ops } = countedArray(10);
+    const child = nestedContext(rootContext(counted), 1);
+    const copy = { ...child } as Context;
+    const space = new CowSpace();
+    const nested = isolateContext(copy, space, { stepName: "nested", signal: new AbortController().signal }) as Any;
+    expect(space.depth).toBe(1);
+    const data = nested.vars.data;
+    ops.count = 0;
+    void data[3];
+    expect(ops.count).toBeLessThanOrEqual(2);
+  });
 });
 
 type Op = { kind: "set"; path: string[]; value: unknown } | { kind: "delete"; path: string[] } | { kind: "push"; path: string[]; value: number };

@@ -57,23 +57,25 @@ function isolateConfig(config: unknown, space: CowSpace): unknown {
   return copy;
 }
 
+// Marks a child's context with its space (non-enumerable: never serialised), so a container
+// running as that child finds the space to nest its children's spaces in at once.
+const CONTEXT_SPACE = Symbol("copy-on-write space of a child context");
+const DATA_FIELDS = ["vars", "request", "response", "config", "error", "func"] as const;
+
 /**
  * The space of the child whose context `parent` is, when the container runs as a child of
- * another container: the deepest space whose views the context's data fields hold (directly, or
- * as entries of a plain field such as the node-config map).
+ * another container: the mark isolateContext leaves on every child context, else (a node that
+ * built a new context from its own, e.g. `{ ...ctx }`) the deepest space whose views the data
+ * fields hold. A top-level context has neither: reading a few fields tells, no deep scan.
  */
 function enclosingSpace(parent: Context): CowSpace | undefined {
+  const fields = parent as unknown as Record<PropertyKey, unknown>;
+  const marked = fields[CONTEXT_SPACE];
+  if (marked instanceof CowSpace) return marked;
   let found: CowSpace | undefined;
-  const consider = (value: unknown) => {
-    const space = CowSpace.spaceOf(value);
+  for (const key of DATA_FIELDS) {
+    const space = CowSpace.spaceOf(fields[key]);
     if (space && (!found || space.depth > found.depth)) found = space;
-    return space;
-  };
-  for (const key of Reflect.ownKeys(parent)) {
-    if (SHARED.has(key)) continue;
-    const descriptor = Reflect.getOwnPropertyDescriptor(parent, key)!;
-    if (!("value" in descriptor) || consider(descriptor.value) || !isPlainObject(descriptor.value)) continue;
-    for (const entry of Object.values(descriptor.value)) consider(entry);
   }
   return found;
 }
@@ -97,7 +99,7 @@ export function isolateContext(parent: Context, space: CowSpace, options: ChildC
   if (outer) space.nestIn(outer);
   const child = {} as Context;
   for (const key of Reflect.ownKeys(parent)) {
-    if (key === "signal" || key === "item" || key === "index") continue;
+    if (key === "signal" || key === "item" || key === "index" || key === CONTEXT_SPACE) continue;
     const descriptor = Reflect.getOwnPropertyDescriptor(parent, key)!;
     if ("value" in descriptor && !SHARED.has(key)) {
       descriptor.value =
@@ -114,6 +116,7 @@ export function isolateContext(parent: Context, space: CowSpace, options: ChildC
   child.config ??= {};
   // Blok fails with a TypeError on a step without config; a child without one simply has no inputs.
   child.config[options.stepName] ??= {};
+  Object.defineProperty(child, CONTEXT_SPACE, { value: space, enumerable: false, configurable: true, writable: false });
   child.signal = options.signal;
   // The item is the child's own copy already (see planChildren): no view needed.
   if ("item" in options) child.item = options.item;
