@@ -47,3 +47,10 @@ describe("isolation through a real workflow: children mutating ctx.vars, ctx.req
     expect(() => structuredClone(ctx.vars?.fan)).not.toThrow();
   });
 });
+
+describe("a container child named __proto__", () => {
+  it("keeps its own node config (it used to become the config map's prototype)", async () => {
+    const { response } = await runWorkflowFile(workflow("proto-child"), {});
+    expect((response.data as Any).results).toEqual([{ inputs: { v: "proto" } }, { inputs: { v: "plain" } }]);
+  });
+});

@@ -29,6 +29,16 @@ function parentContext(): Context {
 const options = (signal = new AbortController().signal) => ({ stepName: "child", signal });
 
 describe("isolateContext()", () => {
+  it("keeps a node config named __proto__ as a plain entry of the child's config (it became the prototype)", () => {
+    const parent = parentContext();
+    parent.config = JSON.parse('{"__proto__": {"inputs": {"n": 1}}, "other": {"inputs": {}}}');
+    const child = isolateContext(parent, new CowSpace(), { stepName: "__proto__", signal: new AbortController().signal }) as Any;
+    expect(Object.hasOwn(child.config, "__proto__")).toBe(true);
+    expect(Object.getPrototypeOf(child.config)).toBe(Object.prototype);
+    expect(child.config.__proto__.inputs.n).toBe(1);
+    expect({ ...child.config }.__proto__.inputs.n).toBe(1);
+  });
+
   it("gives the child views of request, response, vars, config and func: its writes stay its own", () => {
     const parent = parentContext();
     const before = JSON.stringify({ request: parent.request, response: parent.response, vars: parent.vars, config: parent.config });

@@ -53,7 +53,11 @@ function isolateResponse(response: unknown, space: CowSpace): unknown {
 function isolateConfig(config: unknown, space: CowSpace): unknown {
   if (!isPlainObject(config)) return space.view(config);
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(config)) copy[key] = space.view(config[key]);
+  for (const key of Object.keys(config)) {
+    // An assignment to "__proto__" would set the copy's prototype: a node named so lost its config.
+    if (key === "__proto__") Object.defineProperty(copy, key, { value: space.view(config[key]), writable: true, enumerable: true, configurable: true });
+    else copy[key] = space.view(config[key]);
+  }
   return copy;
 }
 
