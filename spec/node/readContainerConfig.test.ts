@@ -27,7 +27,7 @@ function messageFor(inputs: unknown, top: unknown = {}): string {
 describe("readContainerConfig() placement", () => {
   it("reads the config under inputs and fills every default", () => {
     expect(readContainerConfig("fan", { nodes: KIDS }, {})).toEqual({
-      execution: { strategy: "parallel", error_handling: "fail-fast", backend: "local", max_concurrent: 5, isolation: "inline", max_depth: 32 },
+      execution: { strategy: "parallel", error_handling: "fail-fast", backend: "local", max_concurrent: 5, isolation: "inline" },
       nodes: [
         { name: "a", node: "worker", type: "module" },
         { name: "b", node: "worker", type: "module" },
