@@ -20,6 +20,7 @@ describe("token and CORS", () => {
     ["GET", "/runs/any"],
     ["DELETE", "/runs/any"],
     ["GET", "/runs/any/events"],
+    ["GET", "/metrics"],
     ["GET", "/nope"],
   ])("%s %s without the bearer token answers 401 with a JSON error", async (method, path) => {
     for (const authorization of [undefined, "Bearer wrong", "Bearer s3cre", "Basic czNjcmV0"]) {

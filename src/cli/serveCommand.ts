@@ -32,7 +32,8 @@ export const SERVE_USAGE = `Usage: blok-parallel serve --workflows <dir> [option
 
 Serves every workflow file (JSON or YAML) of a folder over HTTP as Blok's trigger does: the file
 <name>.json answers at /<name>, honouring its trigger.http method and path. Runs can be followed
-at /runs/<id> and, live, at /runs/<id>/events (Server-Sent Events). Prints "listening on
+at /runs/<id> and, live, at /runs/<id>/events (Server-Sent Events); Prometheus metrics at
+/metrics, a health check at /health-check. Prints "listening on
 http://<host>:<port>" on stderr once ready. SIGINT or SIGTERM: stop accepting, cancel running
 runs, end every event stream, exit 0; a second one exits at once.
 

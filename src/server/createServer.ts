@@ -5,6 +5,7 @@ import { readRequestBody, searchParamsObject } from "./readRequestBody.js";
 import { RunCancelledError, type Run } from "./run.js";
 import { RunStore, type RunStoreLimits } from "./runStore.js";
 import { type SseOptions, type SseStream, streamRunEvents } from "./sseStream.js";
+import { ServerMetrics } from "./serverMetrics.js";
 import { type RunSetup, startRun } from "./startRun.js";
 import { loadWorkflowRoutes, safeDecode, type WorkflowRoute } from "./workflowRoutes.js";
 
@@ -50,8 +51,8 @@ export const DEFAULT_BODY_LIMIT_MB = 100;
 
 /**
  * Serves a folder of workflows over HTTP as Blok's trigger does (`/<workflow>` honouring each
- * workflow's `trigger.http`), plus the run routes (`/runs`, `/runs/<id>`, `/runs/<id>/events`)
- * and `/health-check`. Built on `node:http`: see docs/http.md for the contract.
+ * workflow's `trigger.http`), plus the run routes (`/runs`, `/runs/<id>`, `/runs/<id>/events`),
+ * Prometheus `/metrics` and `/health-check`. Built on `node:http`: see docs/http.md for the contract.
  *
  * @throws when a workflow file fails to load, or the port cannot be bound.
  */
@@ -60,6 +61,7 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
   const store = new RunStore({ maxRuns: options.runs?.maxRuns ?? 1000, maxBytes: options.runs?.maxBytes ?? 256 * 1024 * 1024 });
   const sse: SseOptions = { heartbeatMs: options.sse?.heartbeatMs ?? 15_000, maxLagBytes: options.sse?.maxLagBytes ?? 8 * 1024 * 1024 };
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_MB * 1024 * 1024;
+  const metrics = new ServerMetrics();
   const streams = new Set<SseStream>();
   const pending = new Set<Promise<void>>();
   let closing = false;
@@ -75,9 +77,12 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
       : {};
 
   const launch = (route: WorkflowRoute, request: Parameters<typeof startRun>[1]): { run: Run; done: Promise<void> } => {
-    const started = startRun(route, request, options);
+    const started = startRun(route, request, options, (run, step, event) => metrics.onEvent(run, step, event));
     store.add(started.run);
-    const done = started.done.then(() => store.finished(started.run));
+    const done = started.done.then(() => {
+      store.finished(started.run);
+      metrics.onRunEnded(started.run);
+    });
     pending.add(done);
     void done.finally(() => pending.delete(done));
     return { run: started.run, done };
@@ -155,6 +160,13 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
       throw new HttpError(401, "missing or wrong bearer token (Authorization: Bearer <token>)");
     }
     if (parts[0] === "runs") return serveRuns(req, res, parts);
+    if (parts[0] === "metrics" && parts.length === 1) {
+      if (req.method !== "GET") throw new HttpError(405, `/metrics answers GET, not ${req.method}`);
+      const { text, contentType } = await metrics.exposition();
+      res.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
     if (parts.length === 0) throw new HttpError(404, `no workflow named in the path (served: ${[...workflows.keys()].map((name) => `/${name}`).join(", ") || "none"})`);
     const rest = url.pathname.slice(url.pathname.indexOf("/", 1) === -1 ? url.pathname.length : url.pathname.indexOf("/", 1)) || "/";
     return serveWorkflow(req, res, url, parts[0]!, rest);

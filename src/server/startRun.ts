@@ -38,14 +38,23 @@ export function eventData(step: string, event: ParallelEvent<unknown>): string {
  * bound to this run's event log) over the server's shared runtimes, so the container's
  * `onEvent` hook feeds exactly this run's stream; `ctx.id` is the run id.
  *
+ * @param onEvent - also hears each container event of the run (the server's metrics).
  * @returns the run (status `running`) and the promise that settles when it has ended (never rejects).
  */
-export function startRun(route: WorkflowRoute, request: RunRequest, setup: RunSetup): { run: Run; done: Promise<void> } {
+export function startRun(
+  route: WorkflowRoute,
+  request: RunRequest,
+  setup: RunSetup,
+  onEvent?: (run: Run, step: string, event: ParallelEvent<unknown>) => void,
+): { run: Run; done: Promise<void> } {
   const run = new Run(randomUUID(), route.name);
   const env = createEnvironment({
     ...(setup.nodesDir ? { nodesDir: setup.nodesDir } : {}),
     plugins: setup.plugins ?? [],
-    onEvent: (step, event) => run.events.push(event.type, eventData(step, event)),
+    onEvent: (step, event) => {
+      run.events.push(event.type, eventData(step, event));
+      onEvent?.(run, step, event);
+    },
     ...(setup.connectQueue ? { connectQueue: setup.connectQueue } : {}),
   });
   const done = env
