@@ -7,8 +7,8 @@ const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
 let server: BlokServer;
 const url = (path: string) => `${server.url}${path}`;
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url(path), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+  fetch(url(path), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
 
 beforeAll(async () => {
   server = await startServer({ workflowsDir: `${fixtures}workflows`, nodesDir: `${fixtures}nodes`, port: 0, bodyLimitBytes: 1024 });
@@ -55,6 +55,7 @@ describe("workflow routes", () => {
     const wrongMethod = await fetch(url("/page"), { method: "POST" });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("GET");
+    expect(wrongMethod.headers.get("x-run-id")).toBeTruthy();
     expect(await wrongMethod.json()).toEqual({ error: 'workflow "page" answers GET, not POST' });
     const wrongPath = await fetch(url("/page/extra/segments"));
     expect(wrongPath.status).toBe(404);
@@ -64,6 +65,7 @@ describe("workflow routes", () => {
   it("answers 404 with a JSON error for an unknown workflow and for one without trigger.http", async () => {
     const unknown = await post("/nope", {});
     expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("x-run-id")).toMatch(/^[0-9a-f-]{36}$/);
     expect(((await unknown.json()) as { error: string }).error).toContain('no workflow "nope"');
     const untriggered = await post("/notrigger", {});
     expect(untriggered.status).toBe(404);
@@ -73,9 +75,11 @@ describe("workflow routes", () => {
   it("answers 400 for malformed JSON and 413 past the body limit, with JSON errors", async () => {
     const malformed = await fetch(url("/echo"), { method: "POST", headers: { "content-type": "application/json" }, body: '{"x": ' });
     expect(malformed.status).toBe(400);
+    expect(malformed.headers.get("x-run-id")).toBeTruthy();
     expect(((await malformed.json()) as { error: string }).error).toMatch(/^malformed JSON body: /);
     const big = await post("/echo", { x: "y".repeat(2000) });
     expect(big.status).toBe(413);
+    expect(big.headers.get("x-run-id")).toBeTruthy();
     expect(await big.json()).toEqual({ error: "request body over the limit of 1024 bytes (--body-limit-mb)" });
   });
 
@@ -101,6 +105,27 @@ describe("workflow routes", () => {
     const res = await fetch(url("/slow"));
     expect(res.status).toBe(504);
     expect(((await res.json()) as { error: string }).error).toBeTruthy();
+  });
+
+  it("cancels a synchronous run whose client hangs up", async () => {
+    const aborts = () => (globalThis as { __sleepAborts?: number }).__sleepAborts ?? 0;
+    const before = aborts();
+    const client = new AbortController();
+    const request = post("/fan", { ms: 30_000 }, {}, client.signal).catch((error: Error) => error);
+    let id: string | undefined;
+    while (!id) {
+      const runs = (await (await fetch(url("/runs"))).json()) as { runs: { id: string; status: string }[] };
+      id = runs.runs.find((run) => run.status === "running")?.id;
+    }
+    const reader = (await fetch(url(`/runs/${id}/events`))).body!.getReader();
+    let text = "";
+    while ((text.match(/^event: started$/gm) ?? []).length < 3) text += new TextDecoder().decode((await reader.read()).value);
+    client.abort();
+    expect(await request).toBeInstanceOf(Error);
+    while (!(await reader.read()).done);
+    const run = (await (await fetch(url(`/runs/${id}`))).json()) as { status: string; error: { message: string } };
+    expect(run).toMatchObject({ status: "cancelled", error: { message: "the client closed the connection" } });
+    expect(aborts() - before).toBe(3);
   });
 
   it("answers /health-check", async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HttpError, sendError, sendJson, toJson } from "./httpResponses.js";
@@ -76,8 +77,8 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
         }
       : {};
 
-  const launch = (route: WorkflowRoute, request: Parameters<typeof startRun>[1]): { run: Run; done: Promise<void> } => {
-    const started = startRun(route, request, options, (run, step, event) => metrics.onEvent(run, step, event));
+  const launch = (id: string, route: WorkflowRoute, request: Parameters<typeof startRun>[2]): { run: Run; done: Promise<void> } => {
+    const started = startRun(id, route, request, options, (run, step, event) => metrics.onEvent(run, step, event));
     store.add(started.run);
     const done = started.done.then(() => {
       store.finished(started.run);
@@ -89,6 +90,9 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
   };
 
   const serveWorkflow = async (req: IncomingMessage, res: ServerResponse, url: URL, segment: string, rest: string): Promise<void> => {
+    // The id is the request's from the start, so a refused request (404, 405, 400, 413) has one to quote too.
+    const id = randomUUID();
+    res.setHeader("x-run-id", id);
     const route = workflows.get(segment);
     if (!route) throw new HttpError(404, `no workflow "${segment}" (served: ${[...workflows.keys()].map((name) => `/${name}`).join(", ") || "none"})`);
     if (!route.http) throw new HttpError(404, `workflow "${segment}" has no trigger.http, so it is not served over HTTP`);
@@ -101,8 +105,7 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
     if (!pathParams) throw new HttpError(404, `workflow "${segment}" serves the path ${route.http.path}; "${rest}" does not match it`);
     const body = await readRequestBody(req, bodyLimit);
     if (closing) throw new HttpError(503, "the server is shutting down");
-    const { run, done } = launch(route, { method, body, headers: { ...req.headers }, query: searchParamsObject(url.searchParams), params: { workflow: segment, ...pathParams } });
-    res.setHeader("x-run-id", run.id);
+    const { run, done } = launch(id, route, { method, body, headers: { ...req.headers }, query: searchParamsObject(url.searchParams), params: { workflow: segment, ...pathParams } });
     if (/\brespond-async\b/i.test(String(req.headers.prefer ?? ""))) {
       sendJson(res, 202, run.view(), { location: `/runs/${run.id}`, "preference-applied": "respond-async" });
       return;

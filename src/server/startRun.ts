@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { ParallelEvent } from "../core/index.js";
 import { createEnvironment, type RuntimePlugin } from "../environment/index.js";
 import type { QueueConnector } from "../node/remoteJob.js";
@@ -38,16 +37,18 @@ export function eventData(step: string, event: ParallelEvent<unknown>): string {
  * bound to this run's event log) over the server's shared runtimes, so the container's
  * `onEvent` hook feeds exactly this run's stream; `ctx.id` is the run id.
  *
+ * @param id - the run's id (`ctx.id`, the `x-run-id` header).
  * @param onEvent - also hears each container event of the run (the server's metrics).
  * @returns the run (status `running`) and the promise that settles when it has ended (never rejects).
  */
 export function startRun(
+  id: string,
   route: WorkflowRoute,
   request: RunRequest,
   setup: RunSetup,
   onEvent?: (run: Run, step: string, event: ParallelEvent<unknown>) => void,
 ): { run: Run; done: Promise<void> } {
-  const run = new Run(randomUUID(), route.name);
+  const run = new Run(id, route.name);
   const env = createEnvironment({
     ...(setup.nodesDir ? { nodesDir: setup.nodesDir } : {}),
     plugins: setup.plugins ?? [],
