@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
 import { type BlokServer, startServer } from "../../src/server/index.js";
+import { eventReader, FIXTURES as fixtures } from "./support.js";
 
 process.env.CONSOLE_LOG_ACTIVE = "false";
-const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
 let server: BlokServer;
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -52,12 +51,11 @@ describe("GET /metrics", () => {
   it("shows the children running now, and none once the run is cancelled", async () => {
     const res = await post("/fan", { ms: 30_000 }, { prefer: "respond-async" });
     const id = res.headers.get("x-run-id")!;
-    const reader = (await fetch(`${server.url}/runs/${id}/events`)).body!.getReader();
-    let text = "";
-    while ((text.match(/^event: started$/gm) ?? []).length < 3) text += new TextDecoder().decode((await reader.read()).value);
+    const events = eventReader(await fetch(`${server.url}/runs/${id}/events`));
+    await events.until("started", 3);
     expect(await sample("blok_parallel_running_children")).toBe(3);
     await fetch(`${server.url}/runs/${id}`, { method: "DELETE" });
-    while (!(await reader.read()).done);
+    await events.rest();
     expect(await sample("blok_parallel_running_children")).toBe(0);
     expect(await sample('blok_parallel_runs_total{workflow="fan",status="cancelled"}')).toBe(1);
   });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
 import { type BlokServer, type RunView, startServer } from "../../src/server/index.js";
+import { eventReader, FIXTURES as fixtures } from "./support.js";
 
 process.env.CONSOLE_LOG_ACTIVE = "false";
-const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
 let server: BlokServer;
 const url = (path: string) => `${server.url}${path}`;
@@ -38,19 +37,6 @@ async function readEvents(res: Response): Promise<{ events: { id?: number; event
   return { events, comments };
 }
 
-/** Follows a run's live stream until `count` events of a type have arrived. */
-async function untilEvents(id: string, type: string, count: number): Promise<void> {
-  const reader = (await fetch(url(`/runs/${id}/events`))).body!.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  while ((text.match(new RegExp(`^event: ${type}$`, "gm")) ?? []).length < count) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the stream ended before ${count} ${type} events`);
-    text += decoder.decode(value, { stream: true });
-  }
-  await reader.cancel();
-}
-
 beforeAll(async () => {
   server = await startServer({ workflowsDir: `${fixtures}workflows`, nodesDir: `${fixtures}nodes`, port: 0, runs: { maxRuns: 3 }, sse: { heartbeatMs: 30 } });
 });
@@ -80,7 +66,7 @@ describe("runs", () => {
     const aborts = () => (globalThis as { __sleepAborts?: number }).__sleepAborts ?? 0;
     const before = aborts();
     const { id } = await startAsync({ ms: 30_000 });
-    await untilEvents(id, "started", 3);
+    await eventReader(await fetch(url(`/runs/${id}/events`))).until("started", 3);
     const del = await fetch(url(`/runs/${id}`), { method: "DELETE" });
     expect(del.status).toBe(202);
     const cancelled = await waitFor(id, "cancelled");
@@ -95,7 +81,7 @@ describe("runs", () => {
       const runs = (await (await fetch(url("/runs"))).json()) as { runs: RunView[] };
       id = runs.runs.find((run) => run.status === "running")?.id;
     }
-    await untilEvents(id, "started", 3);
+    await eventReader(await fetch(url(`/runs/${id}/events`))).until("started", 3);
     await fetch(url(`/runs/${id}`), { method: "DELETE" });
     const res = await sync;
     expect(res.status).toBe(409);

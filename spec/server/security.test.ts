@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
 import { type BlokServer, startServer } from "../../src/server/index.js";
+import { FIXTURES as fixtures } from "./support.js";
 
 process.env.CONSOLE_LOG_ACTIVE = "false";
-const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
 let server: BlokServer;
 beforeAll(async () => {

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseServeArgs } from "../../src/cli/serveCommand.js";
 import { UsageError } from "../../src/cli/usageError.js";
+import { eventReader } from "./support.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const children = new Set<ChildProcess>();
@@ -44,15 +45,10 @@ describe("blok-parallel serve (subprocess)", () => {
     expect(started.status).toBe(202);
     const id = started.headers.get("x-run-id")!;
     const events = await fetch(`${server.url}/runs/${id}/events`, { headers: auth });
-    const reader = events.body!.getReader();
-    let text = "";
-    while ((text.match(/^event: started$/gm) ?? []).length < 3) text += new TextDecoder().decode((await reader.read()).value);
+    const reader = eventReader(events);
+    await reader.until("started", 3);
     server.child.kill("SIGTERM");
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
+    const text = await reader.rest();
     expect(text.trimEnd().split("\n\n").at(-1)).toMatch(new RegExp(`^id: \\d+\nevent: end\ndata: \\{"id":"${id}","status":"cancelled","error":"cancelled: the server is shutting down"\\}$`));
     expect(await server.exited).toBe(0);
     expect(server.stderr()).toContain("SIGTERM: shutting down");

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
 import { type BlokServer, startServer } from "../../src/server/index.js";
+import { eventReader, FIXTURES as fixtures } from "./support.js";
 
 process.env.CONSOLE_LOG_ACTIVE = "false";
-const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
 let server: BlokServer;
 const url = (path: string) => `${server.url}${path}`;
@@ -117,12 +116,11 @@ describe("workflow routes", () => {
       const runs = (await (await fetch(url("/runs"))).json()) as { runs: { id: string; status: string }[] };
       id = runs.runs.find((run) => run.status === "running")?.id;
     }
-    const reader = (await fetch(url(`/runs/${id}/events`))).body!.getReader();
-    let text = "";
-    while ((text.match(/^event: started$/gm) ?? []).length < 3) text += new TextDecoder().decode((await reader.read()).value);
+    const events = eventReader(await fetch(url(`/runs/${id}/events`)));
+    await events.until("started", 3);
     client.abort();
     expect(await request).toBeInstanceOf(Error);
-    while (!(await reader.read()).done);
+    await events.rest();
     const run = (await (await fetch(url(`/runs/${id}`))).json()) as { status: string; error: { message: string } };
     expect(run).toMatchObject({ status: "cancelled", error: { message: "the client closed the connection" } });
     expect(aborts() - before).toBe(3);
