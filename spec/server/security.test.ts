@@ -6,7 +6,7 @@ process.env.CONSOLE_LOG_ACTIVE = "false";
 
 let server: BlokServer;
 beforeAll(async () => {
-  server = await startServer({ workflowsDir: `${fixtures}workflows`, nodesDir: `${fixtures}nodes`, port: 0, token: "s3cret", cors: "http://app.test" });
+  server = await startServer({ workflowsDir: `${fixtures}workflows`, nodesDir: `${fixtures}nodes`, port: 0, token: "s3cret", cors: "http://app.test", accessTokenTtlMs: 2_000 });
 });
 afterAll(async () => {
   await server.close();
@@ -19,6 +19,7 @@ describe("token and CORS", () => {
     ["GET", "/runs/any"],
     ["DELETE", "/runs/any"],
     ["GET", "/runs/any/events"],
+    ["POST", "/runs/any/access-token"],
     ["GET", "/metrics"],
     ["GET", "/nope"],
   ])("%s %s without the bearer token answers 401 with a JSON error", async (method, path) => {
@@ -43,5 +44,38 @@ describe("token and CORS", () => {
     expect(preflight.headers.get("access-control-allow-headers")).toContain("authorization");
     const res = await fetch(`${server.url}/health-check`);
     expect(res.headers.get("access-control-expose-headers")).toContain("x-run-id");
+  });
+});
+
+describe("access tokens for event streams (EventSource cannot send headers)", () => {
+  const auth = { authorization: "Bearer s3cret" };
+  const startRun = async (): Promise<string> => {
+    const res = await fetch(`${server.url}/fan`, { method: "POST", headers: { ...auth, "content-type": "application/json", prefer: "respond-async" }, body: '{"ms":1}' });
+    return res.headers.get("x-run-id")!;
+  };
+  const mint = async (id: string) =>
+    (await (await fetch(`${server.url}/runs/${id}/access-token`, { method: "POST", headers: auth })).json()) as { access_token: string; expires_at: string; events_url: string };
+
+  it("opens that run's event stream from the URL alone, until it expires", async () => {
+    const id = await startRun();
+    const minted = await mint(id);
+    expect(minted.events_url).toBe(`/runs/${id}/events?access_token=${encodeURIComponent(minted.access_token)}`);
+    expect(Date.parse(minted.expires_at) - Date.now()).toBeLessThanOrEqual(2_000);
+    const stream = await fetch(`${server.url}${minted.events_url}`);
+    expect(stream.status).toBe(200);
+    expect(await stream.text()).toContain("event: end");
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(minted.expires_at) - Date.now() + 50));
+    expect((await fetch(`${server.url}${minted.events_url}`)).status).toBe(401);
+  });
+
+  it("opens nothing else: not another run's stream, not the run itself, not a forged token", async () => {
+    const [one, two] = [await startRun(), await startRun()];
+    const { access_token } = await mint(one);
+    const query = `?access_token=${encodeURIComponent(access_token)}`;
+    expect((await fetch(`${server.url}/runs/${two}/events${query}`)).status).toBe(401);
+    expect((await fetch(`${server.url}/runs/${one}${query}`)).status).toBe(401);
+    expect((await fetch(`${server.url}/runs${query}`)).status).toBe(401);
+    const [expiry] = access_token.split(".");
+    expect((await fetch(`${server.url}/runs/${one}/events?access_token=${Number(expiry) + 60_000}.${access_token.split(".")[1]}`)).status).toBe(401);
   });
 });

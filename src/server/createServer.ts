@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createAccessTokens } from "./accessTokens.js";
 import { HttpError, sendError, sendJson, toJson } from "./httpResponses.js";
 import { readRequestBody, searchParamsObject } from "./readRequestBody.js";
 import { RunCancelledError, type Run } from "./run.js";
@@ -26,6 +27,8 @@ export interface ServerOptions extends RunSetup {
   readonly cors?: string;
   /** Finished runs kept in memory. Default 1,000 runs, 256 MB. */
   readonly runs?: Partial<RunStoreLimits>;
+  /** Lifetime of the access tokens of `POST /runs/<id>/access-token`, ms. Default 5 minutes. */
+  readonly accessTokenTtlMs?: number;
   /** Event streams' heartbeat and slow-client bound. Default 15 s, 8 MB. */
   readonly sse?: Partial<SseOptions>;
 }
@@ -63,6 +66,7 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
   const sse: SseOptions = { heartbeatMs: options.sse?.heartbeatMs ?? 15_000, maxLagBytes: options.sse?.maxLagBytes ?? 8 * 1024 * 1024 };
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_MB * 1024 * 1024;
   const metrics = new ServerMetrics();
+  const accessTokens = createAccessTokens(options.accessTokenTtlMs ?? 5 * 60_000);
   const streams = new Set<SseStream>();
   const pending = new Set<Promise<void>>();
   let closing = false;
@@ -137,6 +141,10 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
       if (run.status === "running") run.controller.abort(new RunCancelledError(`cancelled by DELETE /runs/${run.id}`, 409));
       return sendJson(res, 202, run.view());
     }
+    if (parts.length === 3 && parts[2] === "access-token" && method === "POST") {
+      const { token, expiresAt } = accessTokens.issue(run.id);
+      return sendJson(res, 200, { access_token: token, expires_at: new Date(expiresAt).toISOString(), events_url: `/runs/${run.id}/events?access_token=${encodeURIComponent(token)}` });
+    }
     if (parts.length === 3 && parts[2] === "events" && method === "GET") {
       const lastEventId = Number(req.headers["last-event-id"] ?? 0);
       res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
@@ -158,7 +166,10 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const parts = url.pathname.split("/").filter((part) => part !== "").map(safeDecode);
     if (parts[0] === "health-check" && parts.length === 1) return sendJson(res, closing ? 503 : 200, { status: closing ? "shutting down" : "ok" });
-    if (options.token !== undefined && !authorized(req, options.token)) {
+    // A run's event stream may instead carry that run's short-lived access token in its URL.
+    const streamToken = parts.length === 3 && parts[0] === "runs" && parts[2] === "events" && req.method === "GET" ? url.searchParams.get("access_token") : null;
+    const streamAllowed = streamToken !== null && accessTokens.verify(streamToken, parts[1]!);
+    if (options.token !== undefined && !streamAllowed && !authorized(req, options.token)) {
       res.setHeader("www-authenticate", "Bearer");
       throw new HttpError(401, "missing or wrong bearer token (Authorization: Bearer <token>)");
     }
