@@ -34,6 +34,7 @@ describe("token and CORS", () => {
   it("lets the right token through, and /health-check needs none", async () => {
     const res = await fetch(`${server.url}/echo`, { method: "POST", headers: { authorization: "Bearer s3cret", "content-type": "application/json" }, body: '{"x":1}' });
     expect(res.status).toBe(200);
+    expect(((await res.json()) as { inputs: { body: unknown } }).inputs.body).toEqual({ x: 1 });
     expect((await fetch(`${server.url}/health-check`)).status).toBe(200);
   });
 
@@ -44,6 +45,16 @@ describe("token and CORS", () => {
     expect(preflight.headers.get("access-control-allow-headers")).toContain("authorization");
     const res = await fetch(`${server.url}/health-check`);
     expect(res.headers.get("access-control-expose-headers")).toContain("x-run-id");
+  });
+});
+
+describe("the server's token and the workflow", () => {
+  it("keeps the bearer token out of ctx.request.headers", async () => {
+    const res = await fetch(`${server.url}/echo`, { method: "POST", headers: { authorization: "Bearer s3cret", "x-probe": "p", "content-type": "application/json" }, body: "{}" });
+    const seen = (await res.json()) as { probe: string; authorization: string | null };
+    expect(seen.probe).toBe("p");
+    expect(seen.authorization).toBeNull();
+    expect(JSON.stringify(seen)).not.toContain("s3cret");
   });
 });
 

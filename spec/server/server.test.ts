@@ -34,6 +34,7 @@ describe("workflow routes", () => {
       query: { tag: ["a", "b"], one: "1" },
       params: { workflow: "echo", id: "42" },
       probe: "yes",
+      authorization: null,
     });
   });
 

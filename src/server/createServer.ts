@@ -109,7 +109,9 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
     if (!pathParams) throw new HttpError(404, `workflow "${segment}" serves the path ${route.http.path}; "${rest}" does not match it`);
     const body = await readRequestBody(req, bodyLimit);
     if (closing) throw new HttpError(503, "the server is shutting down");
-    const { run, done } = launch(id, route, { method, body, headers: { ...req.headers }, query: searchParamsObject(url.searchParams), params: { workflow: segment, ...pathParams } });
+    // The server's own bearer token is its credential, not the workflow's data: it never reaches ctx.
+    const { authorization: _credential, ...headers } = req.headers;
+    const { run, done } = launch(id, route, { method, body, headers: options.token !== undefined ? headers : { ...req.headers }, query: searchParamsObject(url.searchParams), params: { workflow: segment, ...pathParams } });
     if (/\brespond-async\b/i.test(String(req.headers.prefer ?? ""))) {
       sendJson(res, 202, run.view(), { location: `/runs/${run.id}`, "preference-applied": "respond-async" });
       return;
