@@ -64,3 +64,32 @@ describe("streamRunEvents", () => {
     expect(chunks.slice(3)).toEqual(['event: shutdown\ndata: {"reason":"test"}\n\n']);
   });
 });
+
+describe("a bounded event log", () => {
+  it("lets its oldest events go past the bound, keeps ids and the end event, and a replay says what it skipped", async () => {
+    const log = new RunEventLog(1_000);
+    for (let i = 0; i < 100; i++) log.push("progress", JSON.stringify({ i }));
+    log.end('{"status":"succeeded"}');
+    expect(log.length).toBe(101);
+    expect(log.retainedBytes).toBeLessThanOrEqual(1_000);
+    expect(log.first).toBeGreaterThan(0);
+    expect(log.at(log.first - 1)).toBeUndefined();
+    expect(log.at(100)).toMatchObject({ id: 101, event: "end" });
+    const chunks: string[] = [];
+    const target = new Writable({ write: (chunk: Buffer, _e, callback) => (chunks.push(chunk.toString()), callback()) });
+    await streamRunEvents(target as never, log, 0, { heartbeatMs: 60_000, maxLagBytes: 1_000_000 }).closed;
+    const text = chunks.join("");
+    expect(text.startsWith(`event: truncated\ndata: {"reason":"the run's oldest events are no longer kept","first_id":${log.first + 1},"skipped":${log.first}}\n\n`)).toBe(true);
+    const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(ids).toEqual(Array.from({ length: 101 - log.first }, (_, i) => log.first + 1 + i));
+  });
+
+  it("finds events by position and counts bytes across compactions", () => {
+    const log = new RunEventLog(50_000);
+    for (let i = 0; i < 5_000; i++) log.push("progress", JSON.stringify({ i }));
+    expect(log.length).toBe(5_000);
+    expect(log.at(4_999)).toMatchObject({ id: 5_000, data: '{"i":4999}' });
+    expect(log.at(log.first)).toMatchObject({ id: log.first + 1, data: JSON.stringify({ i: log.first }) });
+    expect(log.bytesAfter(4_999)).toBe('{"i":4999}'.length + "progress".length + 24);
+  });
+});

@@ -25,8 +25,8 @@ export interface ServerOptions extends RunSetup {
   readonly bodyLimitBytes?: number;
   /** Origin allowed by CORS (`*` for any); CORS headers are sent only when set. */
   readonly cors?: string;
-  /** Finished runs kept in memory. Default 1,000 runs, 256 MB. */
-  readonly runs?: Partial<RunStoreLimits>;
+  /** Finished runs kept in memory (default 1,000 runs, 256 MB), and the events each keeps (default 64 MB). */
+  readonly runs?: Partial<RunStoreLimits & { readonly maxEventBytesPerRun: number }>;
   /** Lifetime of the access tokens of `POST /runs/<id>/access-token`, ms. Default 5 minutes. */
   readonly accessTokenTtlMs?: number;
   /** Event streams' heartbeat and slow-client bound. Default 15 s, 8 MB. */
@@ -62,7 +62,12 @@ export const DEFAULT_BODY_LIMIT_MB = 100;
  */
 export async function startServer(options: ServerOptions): Promise<BlokServer> {
   const workflows = await loadWorkflowRoutes(options.workflowsDir);
-  const store = new RunStore({ maxRuns: options.runs?.maxRuns ?? 1000, maxBytes: options.runs?.maxBytes ?? 256 * 1024 * 1024 });
+  const limits = {
+    maxRuns: options.runs?.maxRuns ?? 1000,
+    maxBytes: options.runs?.maxBytes ?? 256 * 1024 * 1024,
+    maxEventBytesPerRun: options.runs?.maxEventBytesPerRun ?? 64 * 1024 * 1024,
+  };
+  const store = new RunStore(limits);
   const sse: SseOptions = { heartbeatMs: options.sse?.heartbeatMs ?? 15_000, maxLagBytes: options.sse?.maxLagBytes ?? 8 * 1024 * 1024 };
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_MB * 1024 * 1024;
   const metrics = new ServerMetrics();
@@ -82,7 +87,7 @@ export async function startServer(options: ServerOptions): Promise<BlokServer> {
       : {};
 
   const launch = (id: string, route: WorkflowRoute, request: Parameters<typeof startRun>[2]): { run: Run; done: Promise<void> } => {
-    const started = startRun(id, route, request, options, (run, step, event) => metrics.onEvent(run, step, event));
+    const started = startRun(id, route, request, { ...options, maxEventBytesPerRun: limits.maxEventBytesPerRun }, (run, step, event) => metrics.onEvent(run, step, event));
     store.add(started.run);
     const done = started.done.then(() => {
       store.finished(started.run);

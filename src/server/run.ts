@@ -55,7 +55,7 @@ export function runErrorOf(error: unknown): RunError {
 /** One workflow run started over HTTP: its status, outcome, events and the switch that cancels it. */
 export class Run {
   readonly controller = new AbortController();
-  readonly events = new RunEventLog();
+  readonly events: RunEventLog;
   readonly startedAt = new Date();
   status: RunStatus = "running";
   finishedAt?: Date;
@@ -66,10 +66,14 @@ export class Run {
   /** Bytes the finished run holds (its record and its events), for the store's bound. */
   bytes = 0;
 
+  /** @param maxEventBytes the most bytes of events kept for replay (the oldest go first). */
   constructor(
     readonly id: string,
     readonly workflow: string,
-  ) {}
+    maxEventBytes?: number,
+  ) {
+    this.events = new RunEventLog(maxEventBytes);
+  }
 
   /** Records the outcome: cancelled whenever the run was cancelled, whatever it returned. */
   settle(outcome: { data: unknown; contentType?: string | undefined } | { error: unknown }): void {
@@ -86,7 +90,7 @@ export class Run {
       if (outcome.contentType) this.contentType = outcome.contentType;
     }
     this.events.end(toJson({ id: this.id, status: this.status, ...(this.error ? { error: this.error.message } : {}) }));
-    this.bytes = toJson(this.view()).length + this.events.bytes;
+    this.bytes = toJson(this.view()).length + this.events.retainedBytes;
   }
 
   view(): RunView {

@@ -59,6 +59,16 @@ export function streamRunEvents(res: SseTarget, log: RunEventLog, lastEventId: n
   };
   const pump = (): void => {
     if (done || waiting) return;
+    if (cursor < log.first) {
+      // The run's oldest events were let go (its event log is bounded): say so, then go on.
+      const data = JSON.stringify({ reason: "the run's oldest events are no longer kept", first_id: log.first + 1, skipped: log.first - cursor });
+      cursor = log.first;
+      if (!res.write(formatSse({ event: "truncated", data }))) {
+        waiting = true;
+        res.once("drain", onDrain);
+        return;
+      }
+    }
     while (cursor < log.length) {
       const entry = log.at(cursor++)!;
       if (!res.write(formatSse(entry))) {

@@ -15,6 +15,8 @@ export interface RunSetup {
   readonly connectQueue?: QueueConnector;
   /** Time limit of a step's expressions, ms (the runner's default when omitted). */
   readonly expressionTimeoutMs?: number;
+  /** Bytes of events one run keeps for replay; unbounded when omitted. */
+  readonly maxEventBytesPerRun?: number;
 }
 
 /** The request as the workflow sees it in `ctx.request`. */
@@ -48,7 +50,7 @@ export function startRun(
   setup: RunSetup,
   onEvent?: (run: Run, step: string, event: ParallelEvent<unknown>) => void,
 ): { run: Run; done: Promise<void> } {
-  const run = new Run(id, route.name);
+  const run = new Run(id, route.name, setup.maxEventBytesPerRun);
   const env = createEnvironment({
     ...(setup.nodesDir ? { nodesDir: setup.nodesDir } : {}),
     plugins: setup.plugins ?? [],
