@@ -4,6 +4,7 @@ import { UsageError } from "./usageError.js";
 import { createPlugins } from "./createPlugins.js";
 import { type CliIO, runCommand } from "./runCommand.js";
 import { parseWorkerArgs, runWorkerCommand, WORKER_USAGE } from "./workerCommand.js";
+import { serveMain } from "./serveCommand.js";
 
 /**
  * The `blok-parallel` entry point.
@@ -14,6 +15,7 @@ import { parseWorkerArgs, runWorkerCommand, WORKER_USAGE } from "./workerCommand
  */
 export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   if (argv[0] === "worker") return worker(argv.slice(1), io);
+  if (argv[0] === "serve") return serveMain(argv.slice(1), io);
   let command;
   try {
     command = parseArgs(argv);

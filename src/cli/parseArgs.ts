@@ -43,6 +43,7 @@ export interface HelpCommand {
 
 export const USAGE = `Usage: blok-parallel run <workflow-file> [options]
        blok-parallel worker --redis <url> [options]   (a queue worker: blok-parallel worker --help)
+       blok-parallel serve --workflows <dir> [options] (an HTTP server: blok-parallel serve --help)
 
 Runs a Blok workflow (JSON or YAML). stdout carries only the final response data as one JSON
 document; progress goes to stderr. Ctrl-C or SIGTERM cancels the run (error document, exit 1);
