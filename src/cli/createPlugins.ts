@@ -5,7 +5,7 @@ import type { RunCommand } from "./parseArgs.js";
  * The runtimes of a `run` (or `serve`) command. Both open lazily: a workflow with no Python step never starts
  * Python, one with no worker-isolated child never starts a thread.
  */
-export async function createPlugins(command: Pick<RunCommand, "nodesDir" | "pythonNodesDir" | "python" | "workers" | "workerHeapMb">): Promise<RuntimePlugin[]> {
+export async function createPlugins(command: Pick<RunCommand, "nodesDir" | "pythonNodesDir" | "python" | "workers" | "workerHeapMb" | "pythonService" | "pythonMaxMessageBytes">): Promise<RuntimePlugin[]> {
   return [
     pythonPlugin({
       ...(command.pythonNodesDir ? { nodesDir: command.pythonNodesDir } : {}),
