@@ -18,4 +18,5 @@ export const SUITES: readonly Suite[] = [
   { name: "python", what: "Python children: round trip vs a bare gRPC call, throughput at concurrency 1/4/16", args: ["bench/python/roundtrip.ts"], page: "docs/bench/python.md" },
   { name: "queue", what: "the BullMQ backend: per-child overhead vs local, 1 vs 2 worker processes", args: ["bench/queue/run.ts"], page: "docs/bench/queue.md" },
   { name: "mapping", what: "the mapper against the one before issue 14 (1,000 js/ expressions, a typical step), with the expression time limit", args: ["bench/mapping/run.ts"], page: "docs/bench/mapping.md" },
+  { name: "http", what: "the HTTP server: overhead per request vs the same handler on bare node:http (and Express 4, Fastify), 100 live subscribers, bytes per child of a run record", args: ["bench/http/run.ts"], page: "docs/bench/http.md" },
 ];
