@@ -153,9 +153,9 @@ the end of the stream: ${sse.events} events each) against none. The wall time is
 | ${FAN.children.toLocaleString("en")} children, 10 subscribers vs none (for the trend) | ${fmt(median(sse.walls.get(0)!), 0)} | ${fmt(median(sse.walls.get(10)!), 0)} | ${fmt(median(sseRatios(10)), 2)}x | ${range(sseRatios(10))} | - | - |
 | ${FAN.children.toLocaleString("en")} children, ${SUBSCRIBERS} subscribers vs none | ${fmt(median(sse.walls.get(0)!), 0)} | ${fmt(median(sse.walls.get(SUBSCRIBERS)!), 0)} | ${fmt(sseRatio, 2)}x | ${range(sseRatios(SUBSCRIBERS))} | ≤ ${TARGETS.sse}x | ${verdict(sseRatio <= TARGETS.sse)} |
 
-The run's floor is ${(FAN.children / FAN.maxConcurrent) * FAN.childMs} ms (${FAN.children / FAN.maxConcurrent} waves of ${FAN.childMs} ms); the rest is the machinery's.
+The run's floor is ${(FAN.children / FAN.maxConcurrent) * FAN.childMs} ms (${FAN.children.toLocaleString("en")} children of ${FAN.childMs} ms, ${FAN.maxConcurrent} at a time); the rest is the machinery's.
 With ${SUBSCRIBERS} subscribers the server writes each of the run's ${sse.events} events ${SUBSCRIBERS} times: ${fmt((SUBSCRIBERS * bytes!.events) / 1e6)} MB of event text over loopback
-during the run (${fmt((SUBSCRIBERS * bytes!.events) / 1e6 / (median(sse.walls.get(SUBSCRIBERS)!) / 1000))} MB/s at the median wall time), on the same thread as the run itself.
+(${fmt((SUBSCRIBERS * bytes!.events) / 1e6 / (median(sse.walls.get(SUBSCRIBERS)!) / 1000))} MB/s if spread over the median wall time), from the same thread that runs the workflow.
 
 ## A finished run's record
 
