@@ -51,6 +51,21 @@ describe("streamRunEvents", () => {
     expect(chunks.join("")).toBe(expected.join(""));
   });
 
+  it("sends a burst of events in a few writes, not one write per event", async () => {
+    const log = new RunEventLog();
+    const chunks: string[] = [];
+    const target = new Writable({ write: (chunk: Buffer, _e, callback) => (chunks.push(chunk.toString()), callback()) });
+    const stream = streamRunEvents(target as never, log, 0, { heartbeatMs: 60_000, maxLagBytes: 10_000_000 });
+    for (let i = 0; i < 1000; i++) log.push("progress", JSON.stringify({ i }));
+    log.end(JSON.stringify({ status: "succeeded" }));
+    await stream.closed;
+    const text = chunks.join("");
+    expect((text.match(/^id: /gm) ?? []).length).toBe(1001);
+    expect(text.endsWith(formatSse({ id: 1001, event: "end", data: '{"status":"succeeded"}' }))).toBe(true);
+    // About 27 KB of events: one write per 64 KB batch.
+    expect(chunks.length).toBeLessThanOrEqual(2);
+  });
+
   it("sends heartbeat comments while the run is idle", () => {
     vi.useFakeTimers();
     const log = new RunEventLog();

@@ -22,6 +22,9 @@ export interface SseStream {
   readonly closed: Promise<void>;
 }
 
+/** Characters of events gathered into one write (a batch ends at the first event past it). */
+const BATCH_CHARS = 64 * 1024;
+
 /** One event in SSE wire format. */
 export function formatSse(entry: Pick<RunEvent, "event" | "data"> & { id?: number }): string {
   return `${entry.id !== undefined ? `id: ${entry.id}\n` : ""}event: ${entry.event}\ndata: ${entry.data}\n\n`;
@@ -40,6 +43,7 @@ export function streamRunEvents(res: SseTarget, log: RunEventLog, lastEventId: n
   // Events already in the log when the client came are a replay, not lag: only later ones count.
   const liveFrom = log.length;
   let waiting = false;
+  let scheduled = false;
   let done = false;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
@@ -70,8 +74,11 @@ export function streamRunEvents(res: SseTarget, log: RunEventLog, lastEventId: n
       }
     }
     while (cursor < log.length) {
-      const entry = log.at(cursor++)!;
-      if (!res.write(formatSse(entry))) {
+      // One write per batch of events, not one per event: with 100 subscribers a write per event
+      // per client was most of the run's thread time (docs/bench/http.md).
+      let chunk = "";
+      while (cursor < log.length && chunk.length < BATCH_CHARS) chunk += formatSse(log.at(cursor++)!);
+      if (!res.write(chunk)) {
         if (cursor < log.length || !log.ended) {
           waiting = true;
           res.once("drain", onDrain);
@@ -85,13 +92,21 @@ export function streamRunEvents(res: SseTarget, log: RunEventLog, lastEventId: n
     waiting = false;
     pump();
   };
+  const flush = (): void => {
+    scheduled = false;
+    pump();
+  };
   const onEvent = (): void => {
     if (done) return;
     if (log.bytesAfter(Math.max(cursor, liveFrom)) > options.maxLagBytes) {
       const data = JSON.stringify({ reason: `the client fell more than ${options.maxLagBytes} bytes behind the run`, last_sent_id: cursor });
       return finish(formatSse({ event: "dropped", data }));
     }
-    pump();
+    // Events of one tick (a burst of child settlements) go out together after it.
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
   const onClose = (): void => finish();
   const unsubscribe = log.subscribe(onEvent);
@@ -102,7 +117,12 @@ export function streamRunEvents(res: SseTarget, log: RunEventLog, lastEventId: n
   res.once("close", onClose);
   pump();
   return {
-    close: (event = "shutdown", data: unknown = {}) => finish(formatSse({ event, data: JSON.stringify(data) })),
+    close: (event = "shutdown", data: unknown = {}) => {
+      // Events still waiting for the tick's batch go first (a run cancelled at shutdown has just
+      // logged its end event); a stream that then reached the end is already finished.
+      pump();
+      finish(formatSse({ event, data: JSON.stringify(data) }));
+    },
     closed,
   };
 }
