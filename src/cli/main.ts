@@ -1,9 +1,8 @@
-import { errorParagraph } from "./formatError.js";
-import { parseArgs, USAGE } from "./parseArgs.js";
-import { UsageError } from "./usageError.js";
+import { type HelpCommand, parseArgs, type RunCommand, USAGE } from "./parseArgs.js";
+import { runSubcommand } from "./runSubcommand.js";
 import { createPlugins } from "./createPlugins.js";
 import { type CliIO, runCommand } from "./runCommand.js";
-import { parseWorkerArgs, runWorkerCommand, WORKER_USAGE } from "./workerCommand.js";
+import { parseWorkerArgs, runWorkerCommand, type WorkerCommand, type WorkerHelpCommand, WORKER_USAGE } from "./workerCommand.js";
 import { serveMain } from "./serveCommand.js";
 
 /**
@@ -16,29 +15,19 @@ import { serveMain } from "./serveCommand.js";
 export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   if (argv[0] === "worker") return worker(argv.slice(1), io);
   if (argv[0] === "serve") return serveMain(argv.slice(1), io);
-  let command;
-  try {
-    command = parseArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`${errorParagraph(error, false)}\n${USAGE}`);
-    return 2;
-  }
-  if (command.command === "help") {
-    io.stdout.write(USAGE);
-    return 0;
-  }
-  return runCommand(command, io, createPlugins);
+  return runSubcommand<RunCommand, HelpCommand>(argv, io, {
+    parse: parseArgs,
+    usage: USAGE,
+    help: "help",
+    run: (command) => runCommand(command, io, createPlugins),
+  });
 }
 
-async function worker(argv: readonly string[], io: CliIO): Promise<number> {
-  let command;
-  try {
-    command = parseWorkerArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`${errorParagraph(error, false)}\n${WORKER_USAGE}`);
-    return 2;
-  }
-  return runWorkerCommand(command, io);
+function worker(argv: readonly string[], io: CliIO): Promise<number> {
+  return runSubcommand<WorkerCommand, WorkerHelpCommand>(argv, io, {
+    parse: (args) => parseWorkerArgs(args),
+    usage: WORKER_USAGE,
+    help: "worker-help",
+    run: (command) => runWorkerCommand(command, io),
+  });
 }

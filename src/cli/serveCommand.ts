@@ -3,6 +3,7 @@ import { createPlugins } from "./createPlugins.js";
 import { errorParagraph } from "./formatError.js";
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import type { CliIO } from "./runCommand.js";
+import { runSubcommand } from "./runSubcommand.js";
 import { onShutdownSignals } from "./shutdownSignals.js";
 import { UsageError } from "./usageError.js";
 
@@ -103,20 +104,13 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
  *
  * @returns the exit code: 0 after a signal, 1 when the server cannot start, 2 for bad arguments.
  */
-export async function serveMain(argv: readonly string[], io: CliIO): Promise<number> {
-  let command;
-  try {
-    command = parseServeArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`${errorParagraph(error, false)}\n${SERVE_USAGE}`);
-    return 2;
-  }
-  if (command.command === "serve-help") {
-    io.stdout.write(SERVE_USAGE);
-    return 0;
-  }
-  return runServeCommand(command, io);
+export function serveMain(argv: readonly string[], io: CliIO): Promise<number> {
+  return runSubcommand<ServeCommand, ServeHelpCommand>(argv, io, {
+    parse: (args) => parseServeArgs(args),
+    usage: SERVE_USAGE,
+    help: "serve-help",
+    run: (command) => runServeCommand(command, io),
+  });
 }
 
 /**
