@@ -64,9 +64,12 @@ describe("runs", () => {
 
   it("DELETE /runs/<id> cancels: every running child's signal aborts and the status is cancelled", async () => {
     const aborts = () => (globalThis as { __sleepAborts?: number }).__sleepAborts ?? 0;
+    const waiting = () => (globalThis as { __sleepWaiting?: number }).__sleepWaiting ?? 0;
     const before = aborts();
+    const waitingBefore = waiting();
     const { id } = await startAsync({ ms: 30_000 });
     await eventReader(await fetch(url(`/runs/${id}/events`))).until("started", 3);
+    while (waiting() - waitingBefore < 3) await new Promise((resolve) => setTimeout(resolve, 10));
     const del = await fetch(url(`/runs/${id}`), { method: "DELETE" });
     expect(del.status).toBe(202);
     const cancelled = await waitFor(id, "cancelled");

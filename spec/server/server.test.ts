@@ -109,7 +109,9 @@ describe("workflow routes", () => {
 
   it("cancels a synchronous run whose client hangs up", async () => {
     const aborts = () => (globalThis as { __sleepAborts?: number }).__sleepAborts ?? 0;
+    const waiting = () => (globalThis as { __sleepWaiting?: number }).__sleepWaiting ?? 0;
     const before = aborts();
+    const waitingBefore = waiting();
     const client = new AbortController();
     const request = post("/fan", { ms: 30_000 }, {}, client.signal).catch((error: Error) => error);
     let id: string | undefined;
@@ -119,6 +121,7 @@ describe("workflow routes", () => {
     }
     const events = eventReader(await fetch(url(`/runs/${id}/events`)));
     await events.until("started", 3);
+    while (waiting() - waitingBefore < 3) await new Promise((resolve) => setTimeout(resolve, 10));
     client.abort();
     expect(await request).toBeInstanceOf(Error);
     await events.rest();
