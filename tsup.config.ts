@@ -2,7 +2,7 @@ import { cp } from "node:fs/promises";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "core/index": "src/core/index.ts", "queue/index": "src/runtimes/queue/index.ts", cli: "src/cli/main.ts" },
+  entry: { index: "src/index.ts", "core/index": "src/core/index.ts", "queue/index": "src/queue.ts", cli: "src/cli/main.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -7,6 +7,20 @@
 export * from "./core/index.js";
 export * from "./node/index.js";
 export {
+  type ChildHooks,
+  type ChildResolver,
+  type ChildStep,
+  type QueueConnector,
+  type QueueSettings,
+  type RemoteChildJob,
+  type RemoteContext,
+  type RemoteExecutor,
+  type RemoteOutcome,
+  type RemoteSession,
+  reportTiming,
+  toPlain,
+} from "./ports/index.js";
+export {
   type BlokEnvironment,
   type ChildResolverOptions,
   CONTAINER_KEYS,
@@ -22,7 +36,7 @@ export {
   type RuntimePlugin,
   type WorkerPluginOptions,
   workerPlugin,
-} from "./environment/index.js";
+} from "./composition/index.js";
 export {
   type Context,
   createContext,
@@ -32,10 +46,8 @@ export {
   NodeBase,
   NodeBlok,
   NodeBlokResponse,
-  reportTiming,
   Runner,
   type Step,
-  toPlain,
 } from "./blok/index.js";
 export { createRegistry, loadWorkflow, type RunWorkflowOptions, runWorkflow, type Workflow, type WorkflowRun } from "./runner/index.js";
 export { NodeRegistry } from "./runtimes/module/index.js";

@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DefaultLogger } from "../../src/blok/index.js";
-import { createEnvironment } from "../../src/environment/index.js";
+import { createEnvironment } from "../../src/composition/index.js";
 import type { Workflow } from "../../src/runner/index.js";
 import { batchSum, caseArgs, collect, emit, heapUsed, type ItemShape, LIVE_POINTS, mapItems, maxRss, PeakProbe, youngCapacity } from "./lib.js";
 

@@ -11,7 +11,7 @@
  * on the same heap and the same phase of a shared machine, then the median over rounds.
  */
 import { type Context, DefaultLogger } from "../../src/blok/index.js";
-import { createEnvironment } from "../../src/environment/index.js";
+import { createEnvironment } from "../../src/composition/index.js";
 import type { Workflow } from "../../src/runner/index.js";
 import { caseArgs, emit, median } from "./lib.js";
 

@@ -19,7 +19,7 @@
  */
 import { type Context, DefaultLogger } from "../../src/blok/index.js";
 import { asyncChild, executeParallel } from "../../src/core/index.js";
-import { createEnvironment } from "../../src/environment/index.js";
+import { createEnvironment } from "../../src/composition/index.js";
 import type { Workflow } from "../../src/runner/index.js";
 import { caseArgs, collect, emit, heapUsed, median, salesRecords } from "./lib.js";
 

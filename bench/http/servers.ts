@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import Fastify from "fastify";
-import { createEnvironment } from "../../src/environment/index.js";
+import { createEnvironment } from "../../src/composition/index.js";
 import { loadWorkflow } from "../../src/runner/index.js";
 import { startServer } from "../../src/server/index.js";
 

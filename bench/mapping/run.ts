@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { median } from "../stats.js";
 import * as current from "../../src/blok/index.js";
-import { runGuarded } from "../../src/blok/expressionLimit.js";
+import { runGuarded } from "../../src/blok/mapping/expressionLimit.js";
 
 /** The revision the new mapper is compared with: the branch start, before issue 14. */
 const BASELINE = "4beca06";

@@ -4,7 +4,7 @@ Both messages hold only proto3 ``string`` fields, so their encoding is a handful
 length-delimited records. Encoding them by hand means the runtime needs ``grpcio`` only: no
 generated ``*_pb2`` module and no ``google.protobuf`` runtime whose version must match the
 generator that produced that module (the classic "Descriptors cannot be created directly" /
-gencode-vs-runtime skew). ``spec/python/py/test_wire.py`` checks this codec byte for byte against
+gencode-vs-runtime skew). ``spec/runtimes/python/py/test_wire.py`` checks this codec byte for byte against
 the real protobuf implementation generated from the same ``.proto`` file.
 """
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { needsPython, python, waitUntilGone } from "../python/helpers.js";
+import { needsPython, python, waitUntilGone } from "../runtimes/python/helpers.js";
 import { BIN, onlyDocument, REPO } from "./support.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: output documents are checked field by field

@@ -30,7 +30,7 @@ describe("bad input through the runner: one clear message naming the file, field
     const { readFile } = await import("node:fs/promises");
     const doc = JSON.parse(await readFile(workflow("bad-config"), "utf8"));
     doc.nodes.fan.inputs.execution.max_concurrent = 2;
-    const env = (await import("../../src/environment/index.js")).createEnvironment({ nodesDir: NODES });
+    const env = (await import("../../src/composition/index.js")).createEnvironment({ nodesDir: NODES });
     const error = await failureOf(env.run(doc, {}));
     expect(error.message).toBe(`Invalid parallel-execution config of step 'fan': nodes[1].name must be unique among the children (it keys the child's config) (received "a")`);
   });

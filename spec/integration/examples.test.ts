@@ -1,6 +1,6 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type EnvironmentOptions, workerPlugin } from "../../src/environment/index.js";
+import { type EnvironmentOptions, workerPlugin } from "../../src/composition/index.js";
 import type { WorkflowRun } from "../../src/runner/index.js";
 import { EXAMPLES, runWorkflowFile } from "./support.js";
 

@@ -69,7 +69,7 @@ describe("map / batch mode through real workflow files", () => {
 
 describe("map mode isolation", () => {
   it("a child editing its batch in place changes neither the parent's items nor a sibling's batch; its result keeps the edits", async () => {
-    const { createEnvironment } = await import("../../src/environment/index.js");
+    const { createEnvironment } = await import("../../src/composition/index.js");
     const dataset = [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }];
     const env = createEnvironment({
       nodes: {
@@ -100,7 +100,7 @@ describe("map mode isolation", () => {
   });
 
   it("a child editing its batch of primitives changes neither the parent's items nor a retry of the same batch", async () => {
-    const { createEnvironment } = await import("../../src/environment/index.js");
+    const { createEnvironment } = await import("../../src/composition/index.js");
     const numbers = [1, 2, 3, 4, 5];
     const seen: number[][] = [];
     const env = createEnvironment({
@@ -131,7 +131,7 @@ describe("map mode isolation", () => {
   });
 
   it("items written into the workflow document: children edit copies, the document and a second run see the original items", async () => {
-    const { createEnvironment } = await import("../../src/environment/index.js");
+    const { createEnvironment } = await import("../../src/composition/index.js");
     const env = createEnvironment({
       nodes: {
         "double-in-place": {

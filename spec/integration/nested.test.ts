@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createEnvironment } from "../../src/environment/index.js";
+import { createEnvironment } from "../../src/composition/index.js";
 import { failureOf, NODES, runWorkflowFile, workflow } from "./support.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: workflow outputs are checked field by field

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { GlobalError } from "../../src/blok/index.js";
-import { createEnvironment, type EnvironmentOptions } from "../../src/environment/index.js";
+import { createEnvironment, type EnvironmentOptions } from "../../src/composition/index.js";
 import type { WorkflowRun } from "../../src/runner/index.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@ import { type Context, GlobalError, NodeBlok, NodeBlokResponse, type NodeBase, R
 import type { ParallelEvent } from "../../src/core/index.js";
 import { defaultHost } from "../../src/node/host.js";
 import { createParallelExecutionNode } from "../../src/node/ParallelExecutionNode.js";
-import type { ChildStep } from "../../src/node/planChildren.js";
+import type { ChildStep } from "../../src/ports/index.js";
 import { context, containerStep, failureOf, Gates, virtualTime } from "./support.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: output documents are checked field by field

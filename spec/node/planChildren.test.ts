@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { NodeBase } from "../../src/blok/index.js";
 import type { Attempt, Child } from "../../src/core/index.js";
 import { defaultHost } from "../../src/node/host.js";
-import { type ChildStep, ChildResolutionError, planChildren } from "../../src/node/planChildren.js";
+import { ChildResolutionError, planChildren } from "../../src/node/planChildren.js";
+import { type ChildStep } from "../../src/ports/index.js";
 import { readContainerConfig } from "../../src/node/readContainerConfig.js";
 import { context, Gates } from "./support.js";
 

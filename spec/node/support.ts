@@ -2,7 +2,7 @@ import { TestScheduler } from "rxjs/testing";
 import { expect, vi } from "vitest";
 import { type Context, createContext, GlobalError, NodeBlok, NodeBlokResponse, type NodeBase, Runner } from "../../src/blok/index.js";
 import { createParallelExecutionNode, type ContainerDependencies } from "../../src/node/ParallelExecutionNode.js";
-import type { ChildStep } from "../../src/node/planChildren.js";
+import type { ChildStep } from "../../src/ports/index.js";
 import { NodeRegistry } from "../../src/runtimes/module/index.js";
 import { silentLogger } from "../blok/support.js";
 

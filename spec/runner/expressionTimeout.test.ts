@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DefaultLogger } from "../../src/blok/index.js";
-import { createEnvironment } from "../../src/environment/index.js";
+import { createEnvironment } from "../../src/composition/index.js";
 import { createRegistry, runWorkflow, type Workflow } from "../../src/runner/index.js";
 
 const logger = new DefaultLogger({ enabled: false });

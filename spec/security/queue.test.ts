@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { needsRedis, type RedisServer, redisServerPath, startRedis } from "../queue/redisServer.js";
-import { type Any, containerWorkflow, killAll, markerDir, queueEnvironment, spawnWorker, testConnector, uniqueQueue, type WorkerProcess } from "../queue/support.js";
+import { needsRedis, type RedisServer, redisServerPath, startRedis } from "../runtimes/queue/redisServer.js";
+import { type Any, containerWorkflow, killAll, markerDir, queueEnvironment, spawnWorker, testConnector, uniqueQueue, type WorkerProcess } from "../runtimes/queue/support.js";
 import { HOSTILE_STRINGS } from "./support.js";
 
 // The queue path: the parent maps a child's inputs (against its context) and ships them, with the

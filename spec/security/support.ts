@@ -1,5 +1,5 @@
 import { DefaultLogger } from "../../src/blok/index.js";
-import { createEnvironment } from "../../src/environment/index.js";
+import { createEnvironment } from "../../src/composition/index.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: result documents are checked field by field
 export type Any = any;

@@ -1,4 +1,4 @@
-import { pythonPlugin, type RuntimePlugin, workerPlugin } from "../environment/index.js";
+import { pythonPlugin, type RuntimePlugin, workerPlugin } from "../composition/index.js";
 import type { RunCommand } from "./parseArgs.js";
 
 /**

@@ -1,5 +1,5 @@
 import { DefaultLogger } from "../blok/index.js";
-import { createEnvironment, type RuntimePlugin } from "../environment/index.js";
+import { createEnvironment, type RuntimePlugin } from "../composition/index.js";
 import { errorDocument, errorParagraph } from "./formatError.js";
 import type { RunCommand } from "./parseArgs.js";
 import { createProgressReporter } from "./progressReporter.js";

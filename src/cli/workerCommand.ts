@@ -1,5 +1,6 @@
 import { DefaultLogger } from "../blok/index.js";
-import { DEFAULT_QUEUE_NAME, type QueueWorker, type QueueWorkerEvent, startQueueWorker } from "../runtimes/queue/index.js";
+import { type QueueWorker, type QueueWorkerEvent, startQueueWorker } from "../composition/queueWorker/index.js";
+import { DEFAULT_QUEUE_NAME } from "../runtimes/queue/index.js";
 import { errorParagraph } from "./formatError.js";
 import { onShutdownSignals } from "./shutdownSignals.js";
 import { MIN_WORKER_HEAP_MB } from "./parseArgs.js";

@@ -5,8 +5,8 @@ import { queueFailure, runFailure, setupFailure } from "./containerError.js";
 import { CONTAINER_LIMITS, type ContainerConfig } from "./containerSchema.js";
 import { defaultHost, type HostClasses, toBlokHost } from "./host.js";
 import { enterContainer, NestingError } from "./nestingChain.js";
-import { type ChildBackend, ChildResolutionError, type ChildResolver, type ChildStep, planChildren } from "./planChildren.js";
-import type { QueueConnector, RemoteSession } from "./remoteJob.js";
+import type { ChildResolver, ChildStep, QueueConnector, RemoteSession } from "../ports/index.js";
+import { type ChildBackend, ChildResolutionError, planChildren } from "./planChildren.js";
 import { readContainerConfig } from "./readContainerConfig.js";
 
 /**

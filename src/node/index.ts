@@ -12,6 +12,5 @@ export { type BlokHost, defaultHost, type HostClasses, type HostGlobalError } fr
 export { CowSpace } from "./isolation/copyOnWrite.js";
 export { type ContainerDependencies, type ContainerOutput, createParallelExecutionNode } from "./ParallelExecutionNode.js";
 export { NestingError } from "./nestingChain.js";
-export { type ChildBackend, ChildResolutionError, type ChildResolver, type ChildStep } from "./planChildren.js";
+export { type ChildBackend, ChildResolutionError } from "./planChildren.js";
 export { readContainerConfig } from "./readContainerConfig.js";
-export type { QueueConnector, QueueSettings, RemoteChildJob, RemoteContext, RemoteExecutor, RemoteOutcome, RemoteSession } from "./remoteJob.js";

@@ -1,16 +1,11 @@
-import { type Context, deepClone, deepCloneSlice, mapStepInputs, type NodeBase, type Step, setChildHooks } from "../blok/index.js";
+import { type Context, deepClone, deepCloneSlice, mapStepInputs } from "../blok/index.js";
 import { type Attempt, type Child, fromAbortable } from "../core/index.js";
 import type { ChildDescriptor, ContainerConfig } from "./containerSchema.js";
 import type { BlokHost } from "./host.js";
 import { CowSpace } from "./isolation/copyOnWrite.js";
 import { type ChildContextOptions, isolateContext } from "./isolation/isolateContext.js";
-import { type RemoteExecutor, remoteContext } from "./remoteJob.js";
-
-/** A child descriptor with its isolation settled: what a resolver turns into a runnable node. */
-export type ChildStep = Step & { readonly isolation: "inline" | "worker" };
-
-/** Turns a child step into a fresh runnable node instance (module, local, Python, worker...). */
-export type ChildResolver = (step: ChildStep) => Promise<NodeBase>;
+import { type ChildResolver, type ChildStep, type RemoteExecutor, setChildHooks } from "../ports/index.js";
+import { remoteContext } from "./remoteContext.js";
 
 /** Where the children of one run execute. */
 export type ChildBackend =

@@ -1,12 +1,12 @@
 export { createRegistry } from "./createRegistry.js";
 export { IfElse } from "./IfElse.js";
-export { InvalidWorkflowError } from "./InvalidWorkflowError.js";
+export { InvalidWorkflowError } from "./errors.js";
 export { loadWorkflow } from "./loadWorkflow.js";
-export { type ResolveOptions, resolveStep, type StepResolver } from "./resolveStep.js";
+export { type ResolveOptions, resolveStep, type StepResolver } from "../runtimes/resolveStep.js";
 export { type ResolvedWorkflow, resolveWorkflow, type ResolveWorkflowOptions } from "./resolveWorkflow.js";
 export { type RunWorkflowOptions, runWorkflow, type WorkflowRun } from "./runWorkflow.js";
-export { StepResolutionError } from "./StepResolutionError.js";
-export { UnknownNodeTypeError } from "./UnknownNodeTypeError.js";
+export { StepResolutionError } from "./errors.js";
+export { UnknownNodeTypeError } from "../runtimes/errors.js";
 export { validateWorkflow } from "./validateWorkflow.js";
 export type { Workflow } from "./Workflow.js";
-export { WorkflowLoadError } from "./WorkflowLoadError.js";
+export { WorkflowLoadError } from "./errors.js";

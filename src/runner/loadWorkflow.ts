@@ -4,7 +4,7 @@ import YAML from "yaml";
 import { locateJsonError } from "./locateJsonError.js";
 import { validateWorkflow } from "./validateWorkflow.js";
 import type { Workflow } from "./Workflow.js";
-import { WorkflowLoadError } from "./WorkflowLoadError.js";
+import { WorkflowLoadError } from "./errors.js";
 
 /**
  * Reads, parses and validates a workflow file: `.json` as JSON, `.yaml`/`.yml` as YAML.

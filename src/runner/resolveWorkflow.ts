@@ -1,7 +1,7 @@
 import type { ConfigContext, NodeBase, NodeConfig, Step } from "../blok/index.js";
 import { deepClone } from "../blok/index.js";
-import { type ResolveOptions, resolveStep } from "./resolveStep.js";
-import { StepResolutionError } from "./StepResolutionError.js";
+import { type ResolveOptions, resolveStep } from "../runtimes/resolveStep.js";
+import { StepResolutionError } from "./errors.js";
 import { stepsOf } from "./validateWorkflow.js";
 import type { Workflow } from "./Workflow.js";
 

@@ -7,7 +7,7 @@ import {
 } from "../blok/index.js";
 import { createRegistry } from "./createRegistry.js";
 import { loadWorkflow } from "./loadWorkflow.js";
-import type { ResolveOptions } from "./resolveStep.js";
+import type { ResolveOptions } from "../runtimes/resolveStep.js";
 import { resolveWorkflow } from "./resolveWorkflow.js";
 import { validateWorkflow } from "./validateWorkflow.js";
 import type { Workflow } from "./Workflow.js";

@@ -1,4 +1,4 @@
-import { InvalidWorkflowError } from "./InvalidWorkflowError.js";
+import { InvalidWorkflowError } from "./errors.js";
 import type { Workflow } from "./Workflow.js";
 
 type Fields = Record<string, unknown>;

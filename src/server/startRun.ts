@@ -1,6 +1,6 @@
 import type { ParallelEvent } from "../core/index.js";
-import { createEnvironment, type RuntimePlugin } from "../environment/index.js";
-import type { QueueConnector } from "../node/remoteJob.js";
+import { createEnvironment, type RuntimePlugin } from "../composition/index.js";
+import type { QueueConnector } from "../ports/index.js";
 import { toJson } from "./httpResponses.js";
 import { Run } from "./run.js";
 import type { WorkflowRoute } from "./workflowRoutes.js";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 export const ENTRIES = {
   "@blok-ts/parallel-execution": { source: "src/index.ts", out: "index" },
   "@blok-ts/parallel-execution/core": { source: "src/core/index.ts", out: "core/index" },
-  "@blok-ts/parallel-execution/queue": { source: "src/runtimes/queue/index.ts", out: "queue/index" },
+  "@blok-ts/parallel-execution/queue": { source: "src/queue.ts", out: "queue/index" },
 } as const;
 
 export type EntryName = keyof typeof ENTRIES;

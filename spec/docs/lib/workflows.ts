@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { CONTAINER_KEYS } from "../../../src/environment/createEnvironment.js";
+import { CONTAINER_KEYS } from "../../../src/composition/createEnvironment.js";
 import { readContainerConfig } from "../../../src/node/readContainerConfig.js";
 import { validateWorkflow } from "../../../src/runner/validateWorkflow.js";
 import type { CodeBlock } from "./markdown.js";

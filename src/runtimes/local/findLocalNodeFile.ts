@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { LocalNodeLoadError } from "./LocalNodeLoadError.js";
-import { LocalNodeNotFoundError } from "./LocalNodeNotFoundError.js";
+import { LocalNodeLoadError } from "./errors.js";
+import { LocalNodeNotFoundError } from "./errors.js";
 
 const EXTENSIONS = [".js", ".mjs", ".ts"] as const;
 

@@ -2,7 +2,7 @@ import path from "node:path";
 import { InvalidNodeError, type NodeBase, toNodeBase } from "../../blok/index.js";
 import { findLocalNodeFile } from "./findLocalNodeFile.js";
 import { importNodeModule, type ModuleNamespace } from "./importNodeModule.js";
-import { LocalNodeLoadError } from "./LocalNodeLoadError.js";
+import { LocalNodeLoadError } from "./errors.js";
 
 /**
  * Loads local node `node` from `nodesDir` and returns a fresh instance, as Blok's `local` type does

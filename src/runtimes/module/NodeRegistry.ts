@@ -1,5 +1,5 @@
 import { cloneNode, NodeBase, type NodeLike, toNodeBase } from "../../blok/index.js";
-import { NodeNotFoundError } from "./NodeNotFoundError.js";
+import { NodeNotFoundError } from "./errors.js";
 
 /**
  * The `module` node registry, Blok's `NodeMap`: one node instance per key, handed out as a

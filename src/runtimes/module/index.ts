@@ -1,2 +1,2 @@
-export { NodeNotFoundError } from "./NodeNotFoundError.js";
+export { NodeNotFoundError } from "./errors.js";
 export { NodeRegistry } from "./NodeRegistry.js";

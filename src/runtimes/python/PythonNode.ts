@@ -1,4 +1,5 @@
-import { type Context, GlobalError, NodeBlok, NodeBlokResponse, reportTiming, toPlain } from "../../blok/index.js";
+import { type Context, GlobalError, NodeBlok, NodeBlokResponse } from "../../blok/index.js";
+import { reportTiming, toPlain } from "../../ports/index.js";
 import { buildPythonContext } from "./buildPythonContext.js";
 import { PythonNodeError } from "./errors.js";
 import type { PythonRuntimeClient } from "./PythonRuntimeClient.js";

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { EventEmitter } from "node:events";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import type { QueueConnector, QueueSettings, RemoteChildJob, RemoteOutcome, RemoteSession } from "../../node/remoteJob.js";
+import type { QueueConnector, QueueSettings, RemoteChildJob, RemoteOutcome, RemoteSession } from "../../ports/index.js";
 import { connectRedis, sleep, within } from "./connectRedis.js";
 import { ChildTimeoutError } from "../../core/index.js";
 import { QueueConnectionError, QueueJobLostError, QueueWaitTimeoutError, RemoteChildError, ResultTooLargeError } from "./errors.js";

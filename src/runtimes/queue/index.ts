@@ -1,5 +1,4 @@
 export { createQueueConnector, type QueueConnectorOptions } from "./createQueueConnector.js";
-export { type QueueWorker, type QueueWorkerEvent, type QueueWorkerOptions, RECOVERY_DEFAULTS, startQueueWorker } from "./startQueueWorker.js";
 export { InvalidQueueJobError, QueueConfigError, QueueConnectionError, QueueJobLostError, QueueWaitTimeoutError, RemoteChildError, ResultTooLargeError } from "./errors.js";
 export {
   CHILD_TYPES,

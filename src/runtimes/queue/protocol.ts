@@ -1,4 +1,4 @@
-import type { RemoteChildJob, RemoteContext } from "../../node/remoteJob.js";
+import type { RemoteChildJob, RemoteContext } from "../../ports/index.js";
 import { InvalidQueueJobError } from "./errors.js";
 
 /**

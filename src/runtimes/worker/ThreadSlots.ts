@@ -7,7 +7,7 @@ export type SlotOutcome = "admitted" | "aborted" | "closed";
  *
  * Why not piscina's own queue: when an abort or a crash removes the last thread of a pool whose
  * `minThreads` is 0, piscina 5.3 starts no replacement for the tasks still queued inside it, and
- * they wait forever (the piscina#805 family; pinned by spec/worker/WorkerPool.cancellation.test.ts).
+ * they wait forever (the piscina#805 family; pinned by spec/runtimes/worker/WorkerPool.cancellation.test.ts).
  * Submitted only when a slot is free, a task always finds an idle thread or room to start one.
  * Waiting here also makes aborting a queued task a local affair: it just leaves the line.
  */

@@ -1,4 +1,5 @@
-import { type Context, NodeBlok, NodeBlokResponse, reportTiming, toPlain } from "../../blok/index.js";
+import { type Context, NodeBlok, NodeBlokResponse } from "../../blok/index.js";
+import { reportTiming, toPlain } from "../../ports/index.js";
 import type { WorkerPool } from "./WorkerPool.js";
 
 /**
