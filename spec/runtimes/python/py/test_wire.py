@@ -8,7 +8,7 @@ import unittest
 
 from blok_runtime.wire import NodeResponse, decode_request, encode_response
 
-PROTO_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "..", "python", "proto")
+PROTO_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "python", "proto")
 
 
 def generated_module():
