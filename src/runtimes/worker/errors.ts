@@ -1,5 +1,5 @@
 import type { SerialisedError, WorkerTaskTiming } from "./protocol.js";
-import type { UncloneableValue } from "./thread/locate-uncloneable.cjs";
+import type { UncloneableValue } from "./thread/locateUncloneable.js";
 
 /**
  * Base class of every error the worker runtime produces, so a caller can tell "this child failed
