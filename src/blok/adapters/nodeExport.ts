@@ -14,7 +14,7 @@ export type ModuleNamespace = Record<string, unknown>;
  * @param exportName - the export holding the node, when not the default one.
  * @returns the candidate node (possibly `undefined`).
  * @example
- * ```ts
+ * ```ts fragment
  * nodeExport({ default: { __esModule: true, default: Node } }); // Node
  * ```
  */

@@ -155,7 +155,7 @@ export class WorkerPool {
    * @param task the node module, its name, and the context and inputs to clone into the thread
    * @param options `signal` to abort (timeout or cancel)
    * @returns the node's data and how long the call spent queued, starting and working
-   * @throws {WorkerNodeError} the node threw, returned `{ success: false, error }`, or did not load
+   * @throws {WorkerNodeError} the node threw, failed its input schema, returned a response whose `error` is set, or did not load (is not a node)
    * @throws {WorkerCloneError} the context, inputs or result cannot cross the thread boundary
    * @throws {WorkerTaskAbortedError} `signal` fired before the node finished
    * @throws {WorkerHeapLimitError} the node exceeded the thread's heap cap (`maxHeapMb`)

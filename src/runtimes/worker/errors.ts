@@ -25,11 +25,11 @@ export abstract class WorkerRuntimeError extends Error {
 
 /** How a node failed in its thread. */
 export type WorkerNodeFailure =
-  /** The module could not be imported, or it has no usable handler. */
+  /** The module could not be imported, or its export is not a node (`toNodeBase`). */
   | "load"
-  /** `handle` threw or rejected. */
+  /** `handle` threw or rejected, or the inputs failed the node's `inputSchema`. */
   | "thrown"
-  /** `handle` returned `{ success: false, error }` (e.g. a `NodeBlokResponse` after `setError`). */
+  /** `handle` returned a response whose `error` is set (a `NodeBlokResponse` after `setError`, `{ success, error }`). */
   | "returned";
 
 /**
