@@ -1,8 +1,11 @@
-import { cp } from "node:fs/promises";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "core/index": "src/core/index.ts", "queue/index": "src/queue.ts", cli: "src/cli/main.ts" },
+  entry: {
+    index: "src/index.ts", "core/index": "src/core/index.ts", "queue/index": "src/queue.ts", cli: "src/cli/main.ts",
+    // What every worker-pool thread loads (dist/worker-thread.cjs; see src/runtimes/worker/threadEntry.ts).
+    "worker-thread": "src/runtimes/worker/thread/workerEntry.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,
@@ -10,9 +13,4 @@ export default defineConfig({
   target: "node20",
   // CJS output needs import.meta.url (asset paths: the worker entry, the Python proto).
   shims: true,
-  // The worker-thread entry is CommonJS loaded by path at run time (new URL("./thread/...",
-  // import.meta.url)), not an import: copy it next to the chunks that point at it.
-  async onSuccess() {
-    await cp("src/runtimes/worker/thread", "dist/thread", { recursive: true, filter: (source) => !/\.d\.[cm]?ts$/.test(source) });
-  },
 });

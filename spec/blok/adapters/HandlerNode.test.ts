@@ -47,8 +47,11 @@ describe("toNodeBlokResponse()", () => {
     expect(toNodeBlokResponse(hostResponse, reporter).error?.context).toMatchObject({ message: "host", code: 503, json: { retry: true } });
   });
 
-  it("reports success: false without an error as a failure", () => {
-    expect(toNodeBlokResponse({ success: false, data: null }, reporter).error?.message).toBe("Node 'reporter' reported failure without an error");
+  it("reads success: false without an error as data, as Blok's released runner does (only a truthy error fails)", () => {
+    for (const error of [undefined, null, ""]) {
+      const response = toNodeBlokResponse({ success: false, data: { partial: 1 }, error }, reporter);
+      expect(response).toMatchObject({ success: true, error: null, data: { partial: 1 } });
+    }
   });
 
   it("treats anything else as the data itself", () => {

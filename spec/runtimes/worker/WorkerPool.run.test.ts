@@ -63,7 +63,7 @@ describe("WorkerPool.run() handler shapes", () => {
     const error = await run("no-handler.mjs").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerNodeError);
     expect(error).toMatchObject({ name: "WorkerNodeError", kind: "load", nodeName: "child", runtime: "worker" });
-    expect((error as Error).message).toMatch(/^Cannot load node "child" in a worker thread: TypeError: Cannot find a node handler in .*no-handler\.mjs/);
+    expect((error as Error).message).toMatch(/^Cannot load node "child" in a worker thread: InvalidNodeError: Local node 'child' \(.*no-handler\.mjs\) is not a node: /);
   });
 
   it("WorkerPool.run() rejects with WorkerNodeError (kind load) when the module does not exist, and keeps the thread", async () => {
@@ -86,22 +86,22 @@ describe("WorkerPool.run() result shapes", () => {
     expect((await run("result-shapes.mjs", { shape })).data).toEqual(expected);
   });
 
-  it("WorkerPool.run() rejects a NodeBlokResponse after setError as a returned failure, keeping code and stack", async () => {
+  it("WorkerPool.run() rejects a NodeBlokResponse after setError as a returned failure, keeping message and code", async () => {
     pool = new WorkerPool({ maxThreads: 1 });
     const error = (await run("result-shapes.mjs", { shape: "blok-error" }).catch((e: unknown) => e)) as WorkerNodeError;
     expect(error).toBeInstanceOf(WorkerNodeError);
     expect(error.kind).toBe("returned");
     expect(error.code).toBe(418);
-    expect(error.message).toBe('Node "child" returned an error from a worker thread: Error: teapot');
-    expect(error.cause).toMatchObject({ name: "Error", message: "teapot", code: 418 });
-    expect(error.cause.stack).toContain("result-shapes.mjs");
+    // Read as the inline path reads it: the node's setError makes it a GlobalError, code kept.
+    expect(error.message).toBe('Node "child" returned an error from a worker thread: GlobalError: teapot');
+    expect(error.cause).toMatchObject({ name: "GlobalError", message: "teapot", code: 418 });
     expect(error.timing.work_ms).toBeGreaterThanOrEqual(0);
   });
 
   it("WorkerPool.run() rejects { success: false, error: string } as a returned failure", async () => {
     pool = new WorkerPool({ maxThreads: 1 });
     const error = await run("result-shapes.mjs", { shape: "plain-failure" }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: "returned", cause: { name: "Error", message: "plain failure text" } });
+    expect(error).toMatchObject({ kind: "returned", code: 500, cause: { name: "GlobalError", message: "plain failure text", code: 500 } });
   });
 
   it("WorkerPool.run() carries a thrown error's name, message, stack and code across the boundary", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { locateUncloneable } from "../../../src/runtimes/worker/thread/locate-uncloneable.cjs";
+import { locateUncloneable } from "../../../src/runtimes/worker/thread/locateUncloneable.js";
 
 class Logger {
   sink = { write: (line: string) => line };

@@ -11,8 +11,13 @@ export type NodeLike = NodeBase | Handler | (new () => NodeBase | Handler);
  * Turns what a node module exports (or what is registered) into a fresh runnable {@link NodeBase}:
  *
  * - a `NodeBase` instance → a per-use clone (`cloneNode`), so the export is never mutated;
- * - a class → instantiated with no arguments (the result is then adapted as below);
+ * - a class → instantiated with no arguments (the result is then adapted as below; a handler
+ *   instance is the HandlerNode's own, so it is given the step's name);
  * - an object with `handle` (including an instance of a class with `handle`) → a {@link HandlerNode}.
+ *
+ * Anything else is refused, including a plain function: Blok instantiates a `local` node's
+ * default export with `new` and runs the instance, which a function without `handle` cannot be.
+ * The worker thread applies this same rule (see `loadNodeModule`).
  *
  * @param candidate - the exported or registered value.
  * @param label - names the node in error messages, e.g. `Local node 'sum' (/nodes/sum/index.js)`.
@@ -28,7 +33,7 @@ export function toNodeBase(candidate: unknown, label: string): NodeBase {
   if (typeof candidate === "function" && isConstructible(candidate)) {
     const instance: unknown = new (candidate as new () => unknown)();
     if (instance instanceof NodeBase) return instance;
-    if (isHandler(instance)) return new HandlerNode(instance);
+    if (isHandler(instance)) return new HandlerNode(instance, true);
     throw new InvalidNodeError(label, `class ${candidate.name || "(anonymous)"} without a handle method`);
   }
   if (isHandler(candidate)) return new HandlerNode(candidate);

@@ -2,15 +2,20 @@ import type { NodeBase } from "../contracts/NodeBase.js";
 import { NodeBlokResponse } from "../contracts/NodeBlokResponse.js";
 
 /**
- * Normalises what a handler returned into a {@link NodeBlokResponse}:
+ * Normalises what a handler returned into a {@link NodeBlokResponse}, by the rule of Blok's
+ * released runner (`@nanoservice-ts/runner` 0.1.14), which takes a node's return value as the
+ * step's response and fails the step exactly when that response's `error` is truthy:
  *
  * - a `NodeBlokResponse` is returned as is;
  * - an object with a boolean `success` and a `data` or `error` key (a result envelope, including
- *   a host Blok app's own `NodeBlokResponse`) becomes a failure when `error` is set or `success`
- *   is `false` (the error converted with `node.setError`, so message, code and json survive),
- *   otherwise a success with its `data`;
+ *   a host Blok app's own `NodeBlokResponse`) is a failure when its `error` is truthy (converted
+ *   with `node.setError`, so message, code and json survive), otherwise a success with its
+ *   `data`. `success` itself decides nothing, as in Blok: `{ success: false, data }` is data and
+ *   `{ success: true, error }` is a failure;
  * - anything else (including `undefined`, arrays, strings and objects without that shape) is the
  *   success data itself.
+ *
+ * The same rule holds inline and in a worker thread (docs/worker-isolation.md).
  *
  * @param result - what `handle` returned (already awaited).
  * @param node - the node reporting, for `setError` (code default 500, `context.name`).
@@ -27,10 +32,8 @@ export function toNodeBlokResponse(result: unknown, node: Pick<NodeBase, "name" 
     response.setSuccess(result);
     return response;
   }
-  const { success, data, error } = result;
-  if (error !== undefined && error !== null) response.setError(node.setError(error));
-  else if (success === false) response.setError(node.setError(`Node '${node.name}' reported failure without an error`));
-  else response.setSuccess(data);
+  if (result.error) response.setError(node.setError(result.error));
+  else response.setSuccess(result.data);
   return response;
 }
 

@@ -1,5 +1,5 @@
 export { findLocalNodeFile } from "./findLocalNodeFile.js";
-export { importNodeModule, type ModuleNamespace } from "./importNodeModule.js";
+export { importNodeModule, type ModuleNamespace } from "../../blok/index.js";
 export { loadLocalNode } from "./loadLocalNode.js";
 export { LocalNodeLoadError } from "./errors.js";
 export { LocalNodeNotFoundError } from "./errors.js";

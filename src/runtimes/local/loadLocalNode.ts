@@ -1,16 +1,14 @@
 import path from "node:path";
-import { InvalidNodeError, type NodeBase, toNodeBase } from "../../blok/index.js";
+import { InvalidNodeError, loadNodeModule, type NodeBase } from "../../blok/index.js";
 import { findLocalNodeFile } from "./findLocalNodeFile.js";
-import { importNodeModule, type ModuleNamespace } from "./importNodeModule.js";
 import { LocalNodeLoadError } from "./errors.js";
 
 /**
  * Loads local node `node` from `nodesDir` and returns a fresh instance, as Blok's `local` type does
  * (but also accepting ESM, `.ts` and handler-style nodes). The file is found with
- * `findLocalNodeFile`; its node is the default export (a `NodeBlok` class or instance, a class
- * with `handle`, or an object with `handle`; CommonJS `exports.default` included), or else the
- * module itself when it exports a `handle` function. Each call returns a new instance; the module
- * is imported (evaluated) once per process.
+ * `findLocalNodeFile`; what it exports and what counts as a node is `loadNodeModule`'s rule, the
+ * same one a worker thread applies. Each call returns a new instance; the module is imported
+ * (evaluated) once per process.
  *
  * @param node - the step's `node` field.
  * @param nodesDir - the nodes directory.
@@ -26,24 +24,11 @@ import { LocalNodeLoadError } from "./errors.js";
 export async function loadLocalNode(node: string, nodesDir: string): Promise<NodeBase> {
   const file = await locate(node, nodesDir);
   try {
-    return toNodeBase(exportedNode(await importNodeModule(file)), `Local node '${node}' (${file})`);
+    return await loadNodeModule(file, node);
   } catch (error) {
     if (error instanceof InvalidNodeError) throw error;
     throw new LocalNodeLoadError(node, file, error);
   }
-}
-
-function exportedNode(namespace: ModuleNamespace): unknown {
-  const exported = namespace.default;
-  // Compiled TypeScript (CommonJS) exposes `exports.default` under the namespace's default.
-  if (isInteropWrapper(exported)) return exported.default;
-  if (exported === undefined && typeof namespace.handle === "function") return namespace;
-  return exported;
-}
-
-function isInteropWrapper(value: unknown): value is { default: unknown } {
-  if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
-  return (value as { __esModule?: unknown }).__esModule === true && "default" in value;
 }
 
 // Where each node was found. Map mode resolves the same node for every batch; probing the disk

@@ -1,24 +1,7 @@
 import { type Context, NodeBlok, NodeBlokResponse } from "../../blok/index.js";
 import { reportTiming, toPlain } from "../../ports/index.js";
+import { threadContext } from "./protocol.js";
 import type { WorkerPool } from "./WorkerPool.js";
-
-/**
- * What a worker-isolated node sees of its context: the workflow's identity, the map-mode item
- * and index, and (as Blok nodes read them) the request body and the previous step's data. The
- * rest (`vars`, `config`, `env`, the logger) stays in the main thread: a 10 MB `ctx.vars` would
- * otherwise be copied into every task. Map what a node needs into its inputs.
- */
-function threadContext(ctx: Context): Record<string, unknown> {
-  return toPlain(ctx, {
-    id: ctx.id,
-    workflow_name: ctx.workflow_name,
-    workflow_path: ctx.workflow_path,
-    request: { body: ctx.request?.body },
-    response: { data: ctx.response?.data },
-    ...("item" in ctx ? { item: ctx.item } : {}),
-    ...(ctx.index === undefined ? {} : { index: ctx.index }),
-  });
-}
 
 /**
  * A `local` node with isolation `worker`: its module runs in a thread of `pool` on structured

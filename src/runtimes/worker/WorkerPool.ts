@@ -12,21 +12,16 @@ import { WorkerPoolDestroyedError } from "./errors.js";
 import { WorkerTaskAbortedError } from "./errors.js";
 import type { WorkerRuntimeError } from "./errors.js";
 import type { ResultEnvelope, TaskMessage, WorkerTaskTiming } from "./protocol.js";
-import { locateUncloneable } from "./thread/locate-uncloneable.cjs";
+import { locateUncloneable } from "./thread/locateUncloneable.js";
+import { threadEntryFile } from "./threadEntry.js";
 import { ThreadSlots } from "./ThreadSlots.js";
 import { parseWorkerPoolOptions, type WorkerPoolOptions } from "./WorkerPoolOptions.js";
-
-/**
- * The thread-side entry. Resolved next to this module so the same line works from `src/` (vitest,
- * tsx) and from `dist/` after tsup copies the `thread/` folder next to its bundles.
- */
-const ENTRY_URL = new URL("./thread/worker-entry.cjs", import.meta.url).href;
 
 /** One node call to run in a thread. */
 export interface WorkerTask {
   /** Path (absolute, or relative to the working directory) or `file:` URL of the node module: `.js`, `.mjs`, `.cjs` or `.ts`. */
   readonly modulePath: string;
-  /** Export holding the node. Default: the default export, then a module-level `handle` export. */
+  /** Export holding the node. Default: the default export, else the module itself when it exports `handle`. */
   readonly exportName?: string;
   /** The node's name in the workflow: used in errors and set as the instance's `name`. */
   readonly name: string;
@@ -136,7 +131,7 @@ export class WorkerPool {
     const { minThreads, maxThreads, idleTimeoutMs, maxHeapMb, execArgv, resourceLimits } = parseWorkerPoolOptions(options);
     this.#maxHeapMb = maxHeapMb;
     this.#piscina = new Piscina({
-      filename: ENTRY_URL,
+      filename: threadEntryFile(),
       minThreads,
       maxThreads,
       idleTimeout: idleTimeoutMs,
@@ -160,7 +155,7 @@ export class WorkerPool {
    * @param task the node module, its name, and the context and inputs to clone into the thread
    * @param options `signal` to abort (timeout or cancel)
    * @returns the node's data and how long the call spent queued, starting and working
-   * @throws {WorkerNodeError} the node threw, returned `{ success: false, error }`, or did not load
+   * @throws {WorkerNodeError} the node threw, failed its input schema, returned a response whose `error` is set, or did not load (is not a node)
    * @throws {WorkerCloneError} the context, inputs or result cannot cross the thread boundary
    * @throws {WorkerTaskAbortedError} `signal` fired before the node finished
    * @throws {WorkerHeapLimitError} the node exceeded the thread's heap cap (`maxHeapMb`)

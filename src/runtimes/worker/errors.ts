@@ -1,5 +1,5 @@
 import type { SerialisedError, WorkerTaskTiming } from "./protocol.js";
-import type { UncloneableValue } from "./thread/locate-uncloneable.cjs";
+import type { UncloneableValue } from "./thread/locateUncloneable.js";
 
 /**
  * Base class of every error the worker runtime produces, so a caller can tell "this child failed
@@ -25,11 +25,11 @@ export abstract class WorkerRuntimeError extends Error {
 
 /** How a node failed in its thread. */
 export type WorkerNodeFailure =
-  /** The module could not be imported, or it has no usable handler. */
+  /** The module could not be imported, or its export is not a node (`toNodeBase`). */
   | "load"
-  /** `handle` threw or rejected. */
+  /** `handle` threw or rejected, or the inputs failed the node's `inputSchema`. */
   | "thrown"
-  /** `handle` returned `{ success: false, error }` (e.g. a `NodeBlokResponse` after `setError`). */
+  /** `handle` returned a response whose `error` is set (a `NodeBlokResponse` after `setError`, `{ success, error }`). */
   | "returned";
 
 /**

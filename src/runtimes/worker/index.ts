@@ -22,7 +22,7 @@ export { threadExecArgv, threadFlags, type ThreadFlags, type ThreadResourceLimit
 export { defaultHeapMb, type MemoryFacts } from "./defaultHeapMb.js";
 export { WorkerNode } from "./WorkerNode.js";
 export type { SerialisedError, WorkerTaskTiming } from "./protocol.js";
-export type { UncloneableValue } from "./thread/locate-uncloneable.cjs";
+export type { UncloneableValue } from "./thread/locateUncloneable.js";
 export { WorkerRuntimeError } from "./errors.js";
 export { WorkerNodeError, type WorkerNodeFailure } from "./errors.js";
 export { WorkerCrashedError } from "./errors.js";

@@ -1,18 +1,42 @@
 /**
- * The contract between {@link WorkerPool} (main thread) and `thread/worker-entry.cjs` (pool
- * threads). The entry is plain JS, so these types are the only written-down form of what it
- * receives and returns: change both sides together.
+ * The contract between {@link WorkerPool} and `WorkerNode` (main thread) and
+ * `thread/workerEntry.ts` (pool threads): what a task carries, including which context fields
+ * cross ({@link threadContext}), and what comes back. Both sides import it.
  *
  * @module
  */
 
-import type { UncloneableValue } from "./thread/locate-uncloneable.cjs";
+import type { Context } from "../../blok/index.js";
+import { toPlain } from "../../ports/index.js";
+import type { UncloneableValue } from "./thread/locateUncloneable.js";
+
+/**
+ * What a worker-isolated node sees of its context, the one list of context fields this wire
+ * carries: the workflow's identity, the map-mode item and index, and (as Blok nodes read them)
+ * the request body and the previous step's data. The rest (`vars`, `config`, `env`, the logger)
+ * stays in the main thread: a 10 MB `ctx.vars` would otherwise be copied into every task. Map
+ * what a node needs into its inputs.
+ *
+ * @param ctx the child's context
+ * @returns plain data to clone into the thread as `TaskMessage.ctx`
+ */
+export function threadContext(ctx: Context): Record<string, unknown> {
+  return toPlain(ctx, {
+    id: ctx.id,
+    workflow_name: ctx.workflow_name,
+    workflow_path: ctx.workflow_path,
+    request: { body: ctx.request?.body },
+    response: { data: ctx.response?.data },
+    ...("item" in ctx ? { item: ctx.item } : {}),
+    ...(ctx.index === undefined ? {} : { index: ctx.index }),
+  });
+}
 
 /** What the pool posts to a thread for one node call (structured-cloned by `postMessage`). */
 export interface TaskMessage {
   /** `file:` URL of the node module. */
   readonly moduleUrl: string;
-  /** Export holding the node; the default export (then a `handle` export) when absent. */
+  /** Export holding the node; when absent, the default export, else the module if it exports `handle` (`nodeExport`). */
   readonly exportName: string | undefined;
   /** The node's name in the workflow. */
   readonly name: string;

@@ -75,7 +75,7 @@ export function threadFlags(parent: readonly string[] = process.execArgv): Threa
  * and preloads, minus what a thread rejects or gets as `resourceLimits` (see {@link threadFlags}).
  * A loader registered for the main program (tsx, for one) would be set up again in every thread,
  * which about triples thread start-up (with tsx a new pool's first result takes ~130-150 ms
- * instead of ~45-55 ms, docs/bench/workers.md), and is not needed: the entry is plain JS and
+ * instead of ~45-55 ms, docs/bench/workers.md), and is not needed: the entry is a built CommonJS bundle and
  * `.ts` nodes are loaded through tsx's `tsImport`. Other flags (`--enable-source-maps`,
  * `--conditions`...) are kept.
  *

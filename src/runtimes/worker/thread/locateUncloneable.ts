@@ -1,4 +1,12 @@
-"use strict";
+/** Where a structure stops being cloneable. */
+export interface UncloneableValue {
+  /** Path of the offending value, e.g. `ctx.request.socket._events.end`. */
+  readonly path: string;
+  /** What it is, e.g. `a function (onReadableStreamEnd)`. */
+  readonly what: string;
+  /** The nearest class instance around it (often the real culprit: a socket, a logger). */
+  readonly owner?: { readonly path: string; readonly what: string };
+}
 
 /**
  * Finds the value that stops a structure from crossing a thread boundary, so an error can say
@@ -9,18 +17,16 @@
  * `structuredClone` for what `postMessage` sends, `v8.serialize` for what the worker returns.
  * That keeps the answer exact instead of re-implementing the clone rules.
  *
- * Shared by the pool (main thread) and the worker entry, hence plain JS (CommonJS: see
- * worker-entry.cjs for why).
+ * Shared by the pool (main thread) and the thread entry.
  *
- * @param {unknown} value the structure that failed to clone
- * @param {string} path label of `value` in messages, e.g. `ctx`
- * @param {(value: unknown) => unknown} trial the serializer: throws when `value` cannot cross
- * @returns {{ path: string, what: string, owner?: { path: string, what: string } } | null}
- *   the innermost offending value, with the nearest class instance around it (a socket, a
+ * @param value the structure that failed to clone
+ * @param path label of `value` in messages, e.g. `ctx`
+ * @param trial the serializer: throws when `value` cannot cross
+ * @returns the innermost offending value, with the nearest class instance around it (a socket, a
  *   logger...) because that is usually the thing to remove; null when `value` clones fine.
  */
-function locateUncloneable(value, path, trial) {
-  const canCross = (candidate) => {
+export function locateUncloneable(value: unknown, path: string, trial: (value: unknown) => unknown): UncloneableValue | null {
+  const canCross = (candidate: unknown): boolean => {
     try {
       trial(candidate);
       return true;
@@ -31,7 +37,9 @@ function locateUncloneable(value, path, trial) {
   return search(value, path, canCross, new Set(), undefined);
 }
 
-function search(value, path, canCross, seen, owner) {
+type Owner = { readonly path: string; readonly what: string };
+
+function search(value: unknown, path: string, canCross: (value: unknown) => boolean, seen: Set<object>, owner: Owner | undefined): UncloneableValue | null {
   if (canCross(value)) return null;
   if (typeof value === "object" && value !== null && !seen.has(value)) {
     seen.add(value);
@@ -45,8 +53,8 @@ function search(value, path, canCross, seen, owner) {
   return owner === undefined ? { path, what: describe(value) } : { path, what: describe(value), owner };
 }
 
-/** @returns {Iterable<[string, unknown]>} each child with the path suffix that reaches it */
-function* childrenOf(value) {
+/** Each child with the path suffix that reaches it. */
+function* childrenOf(value: object): Iterable<[string, unknown]> {
   if (value instanceof Map) {
     for (const [key, child] of value) yield [`.get(${String(key)})`, child];
   } else if (value instanceof Set) {
@@ -54,24 +62,22 @@ function* childrenOf(value) {
     for (const child of value) yield [`<set item ${i++}>`, child];
   } else {
     for (const key of Object.keys(value)) {
-      yield [Array.isArray(value) ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`, value[key]];
+      yield [Array.isArray(value) ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`, (value as Record<string, unknown>)[key]];
     }
   }
 }
 
-function isClassInstance(value) {
-  const proto = Object.getPrototypeOf(value);
+function isClassInstance(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto !== null && proto !== Object.prototype && proto !== Array.prototype;
 }
 
-function describe(value) {
+function describe(value: unknown): string {
   if (typeof value === "function") return value.name ? `a function (${value.name})` : "a function";
   if (typeof value === "symbol") return `a symbol (${value.description ?? ""})`;
   if (typeof value === "object" && value !== null) {
-    const name = Object.getPrototypeOf(value)?.constructor?.name;
-    return name ? `a ${name}` : "an object without prototype";
+    const name: unknown = Object.getPrototypeOf(value)?.constructor?.name;
+    return typeof name === "string" && name !== "" ? `a ${name}` : "an object without prototype";
   }
   return `a ${typeof value}`;
 }
-
-module.exports = { locateUncloneable };

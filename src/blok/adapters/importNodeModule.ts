@@ -1,16 +1,19 @@
+import { extname } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { ModuleNamespace } from "./nodeExport.js";
 
-/** A module namespace as `import()` returns it. */
-export type ModuleNamespace = Record<string, unknown>;
+const TYPESCRIPT = new Set([".ts", ".mts", ".cts"]);
 
 // tsx's `tsImport` evaluates the file anew on every call; cache so a TypeScript node module is
 // evaluated once per process, as a natively imported one is.
 const typeScriptModules = new Map<string, Promise<ModuleNamespace>>();
 
 /**
- * Imports a node module by absolute path. `.js`/`.mjs` (ESM or CommonJS) use the native `import()`;
- * a `.ts` file does too when a TypeScript-aware loader is active (vitest, `tsx` CLI), and otherwise
- * falls back to `tsx`'s `tsImport`, which must then be installed.
+ * Imports a node module by absolute path, for the inline path and the worker thread alike.
+ * `.js`/`.mjs`/`.cjs` (ESM or CommonJS) use the native `import()`; a `.ts`/`.mts`/`.cts` file does
+ * too when a TypeScript-aware loader is active (vitest, `tsx` CLI), and otherwise (a worker
+ * thread, a built host) falls back to `tsx`'s `tsImport`, which must then be installed and is
+ * loaded only then.
  *
  * @param file - absolute path of the module.
  * @returns the module namespace.
@@ -22,7 +25,7 @@ export async function importNodeModule(file: string): Promise<ModuleNamespace> {
   try {
     return (await import(/* @vite-ignore */ url)) as ModuleNamespace;
   } catch (error) {
-    if (!file.endsWith(".ts") || (error as NodeJS.ErrnoException).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
+    if (!TYPESCRIPT.has(extname(file)) || (error as NodeJS.ErrnoException).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
   }
   let loading = typeScriptModules.get(url);
   if (!loading) {
