@@ -88,10 +88,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const loop = worker.run().catch((error: Error) => report({ type: "error", message: error.message }));
   report({ type: "ready", worker: worker.id, queue: settings.queueName, url: settings.where, concurrency: settings.concurrency });
 
-  const started = worker;
+  const serving = worker;
   return {
     get id() {
-      return started.id;
+      return serving.id;
     },
     get running() {
       return running.size;
