@@ -41,6 +41,16 @@ export interface BlokEnvironment {
   readonly registry: NodeRegistry;
   /** Resolves a workflow step or a container child. */
   resolveStep(step: Step): Promise<NodeBase>;
+  /**
+   * Resolves a container child exactly as this environment's container does: like
+   * {@link BlokEnvironment.resolveStep}, except that a `local` child with isolation `worker` runs
+   * in the worker plugin's threads. A queue worker resolves the children it takes from the queue
+   * through it, so both backends resolve a child one way.
+   *
+   * @throws `Error` naming the child when it asks for worker isolation and no plugin provides it;
+   * otherwise what {@link BlokEnvironment.resolveStep} throws.
+   */
+  readonly resolveChild: ChildResolver;
   /** Runs a workflow (document or file path) in this environment. */
   run(workflowOrPath: Parameters<typeof runWorkflow>[0], options?: Omit<RunWorkflowOptions, "registry" | "nodesDir" | "resolvers">): Promise<WorkflowRun>;
   /** Stops every runtime the environment started. Idempotent. */
@@ -120,6 +130,7 @@ export function createEnvironment(options: EnvironmentOptions = {}): BlokEnviron
   return {
     registry,
     resolveStep: resolve,
+    resolveChild,
     run: (workflowOrPath, runOptions = {}) =>
       runWorkflow(workflowOrPath, { ...runOptions, registry, ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}), resolvers }),
     close: () => (closing ??= Promise.allSettled(plugins.map((plugin) => plugin.close())).then(() => undefined)),

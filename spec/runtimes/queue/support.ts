@@ -5,8 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { DefaultLogger, type GlobalError } from "../../../src/blok/index.js";
-import { CONTAINER_KEYS, createEnvironment } from "../../../src/composition/index.js";
-import { createParallelExecutionNode } from "../../../src/node/ParallelExecutionNode.js";
+import { createEnvironment } from "../../../src/composition/index.js";
 import type { QueueConnector } from "../../../src/ports/remoteJob.js";
 import type { Workflow } from "../../../src/runner/index.js";
 import { createQueueConnector, type QueueConnectorOptions } from "../../../src/runtimes/queue/index.js";
@@ -101,9 +100,7 @@ export async function killAll(workers: readonly WorkerProcess[]): Promise<void> 
  * `connectQueue`, and local-backend runs in this process, with the fixture nodes.
  */
 export function queueEnvironment(connectQueue: QueueConnector) {
-  const env = createEnvironment({ nodesDir: fixtureNodes });
-  const Container = createParallelExecutionNode({ resolveChild: (step) => env.resolveStep(step), connectQueue });
-  for (const key of CONTAINER_KEYS) env.registry.addNode(key, new Container());
+  const env = createEnvironment({ nodesDir: fixtureNodes, connectQueue });
   const logger = new DefaultLogger({ write: () => undefined });
   return {
     env,

@@ -1,1 +1,3 @@
-export { type QueueWorker, type QueueWorkerEvent, type QueueWorkerOptions, RECOVERY_DEFAULTS, startQueueWorker } from "./startQueueWorker.js";
+export { type QueueWorkerEvent } from "./queueWorkerEvent.js";
+export { type QueueWorkerOptions, RECOVERY_DEFAULTS } from "./queueWorkerOptions.js";
+export { type QueueWorker, startQueueWorker } from "./startQueueWorker.js";

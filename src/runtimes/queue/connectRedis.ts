@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { Redis, type RedisOptions } from "ioredis";
 import { QueueConnectionError } from "./errors.js";
 import { redactRedisUrl } from "./redisUrl.js";
@@ -53,17 +54,16 @@ export async function connectRedis(url: string, timeoutMs: number): Promise<Redi
   return client;
 }
 
-/** Resolves after `ms`; `unref`ed so it never keeps a process alive. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** `promise`, or `undefined` once `ms` have passed. */
+/**
+ * `promise`, or `undefined` once `ms` have passed (for shutdown steps that must not hang on a
+ * connection that went away). The timer is cleared as soon as `promise` settles.
+ */
 export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
+  const timer = new AbortController();
   try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
+    return await Promise.race([promise, delay(ms, undefined, { signal: timer.signal })]);
   } finally {
-    clearTimeout(timer);
+    // The aborted delay rejects into the race, which has already settled: no unhandled rejection.
+    timer.abort();
   }
 }

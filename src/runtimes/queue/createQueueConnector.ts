@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { EventEmitter } from "node:events";
+import { setTimeout as delay } from "node:timers/promises";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { QueueConnector, QueueSettings, RemoteChildJob, RemoteOutcome, RemoteSession } from "../../ports/index.js";
-import { connectRedis, sleep, within } from "./connectRedis.js";
+import { connectRedis, within } from "./connectRedis.js";
 import { ChildTimeoutError } from "../../core/index.js";
 import { QueueConnectionError, QueueJobLostError, QueueWaitTimeoutError, RemoteChildError, ResultTooLargeError } from "./errors.js";
 import {
@@ -156,7 +157,7 @@ class QueueSession implements RemoteSession {
   private readonly pending = new Map<string, Pending>();
   /** Jobs this session gave up on (cancelled): the clean-up task of each. */
   private readonly abandoned = new Map<string, Promise<void>>();
-  /** Wakes the clean-up of an abandoned job when its final event arrives. */
+  /** Wakes the clean-up of an abandoned job when its final event arrives (aborts its wait). */
   private readonly finishedWaiters = new Map<string, () => void>();
   private readonly running: Promise<void>;
   private closing: Promise<void> | undefined;
@@ -444,14 +445,10 @@ class QueueSession implements RemoteSession {
           published = true;
         }
         if (deadline()) break;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, 250);
-          function done() {
-            clearTimeout(timer);
-            resolve();
-          }
-          this.finishedWaiters.set(entry.id, done);
-        });
+        // Retry in 250 ms, or as soon as the job's final event arrives.
+        const finished = new AbortController();
+        this.finishedWaiters.set(entry.id, () => finished.abort());
+        await delay(250, undefined, { signal: finished.signal }).catch(ignore);
         this.finishedWaiters.delete(entry.id);
       }
       // A result may have been stored between the cancel and the job's end.
@@ -506,7 +503,7 @@ class QueueSession implements RemoteSession {
       if (state === "unknown") suspects.push(entry);
     }
     if (suspects.length === 0) return;
-    await sleep(LOST_GRACE_MS);
+    await delay(LOST_GRACE_MS, undefined, { ref: false });
     for (const entry of suspects) {
       this.fail(entry, new QueueJobLostError(`The job of child '${entry.label}' (${entry.id}) disappeared from Redis at ${this.parts.url} (restarted without persistence, or flushed?)`));
     }

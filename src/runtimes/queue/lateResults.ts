@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { LRUCache } from "lru-cache";
 import { eventsKey, LATE_RESULT_EVENT, type QueueJobResult, resultKey } from "./protocol.js";
 
 /** A job whose node finished on this worker, waiting for BullMQ to accept its completion. */
@@ -23,8 +24,11 @@ const DELETE_IF_OURS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return red
  */
 export class LateResults {
   private readonly jobs = new Map<string, FinishingJob>();
-  /** Jobs handed over: BullMQ's second refusal (it then tries to fail the job) is expected, not an error. */
-  private readonly handedOver = new Set<string>();
+  /**
+   * Jobs handed over (the latest 1,000): BullMQ's second refusal (it then tries to fail the job)
+   * is expected, not an error.
+   */
+  private readonly handedOver = new LRUCache<string, true>({ max: 1_000 });
 
   constructor(
     private readonly redis: Redis,
@@ -51,12 +55,11 @@ export class LateResults {
    */
   refused(error: Error): boolean {
     if (!error.message.includes("moveToFinished")) return false;
-    for (const id of this.handedOver) if (mentions(error.message, id)) return true;
+    for (const id of this.handedOver.keys()) if (mentions(error.message, id)) return true;
     for (const [id, job] of this.jobs) {
       if (!mentions(error.message, id)) continue;
       this.jobs.delete(id);
-      this.handedOver.add(id);
-      if (this.handedOver.size > 1_000) this.handedOver.delete(this.handedOver.values().next().value as string);
+      this.handedOver.set(id, true);
       void this.handOver(id, job);
       return true;
     }
