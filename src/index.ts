@@ -49,7 +49,7 @@ export {
   Runner,
   type Step,
 } from "./blok/index.js";
-export { createRegistry, loadWorkflow, type RunWorkflowOptions, runWorkflow, type Workflow, type WorkflowRun } from "./runner/index.js";
+export { createRegistry, loadWorkflow, type RunObserver, type RunWorkflowOptions, runWorkflow, type Workflow, type WorkflowRun } from "./runner/index.js";
 export { NodeRegistry } from "./runtimes/module/index.js";
 export { openPythonRuntime, PythonNode, PythonRuntimeClient, startPythonRuntime } from "./runtimes/python/index.js";
 export {

@@ -2,6 +2,7 @@ import { DelayedError, type Job, UnrecoverableError, WaitingError, Worker } from
 import type { Redis } from "ioredis";
 import { type Context, createContext, DefaultLogger, type LoggerContext, type NodeBase, type NodeLike, runWithInputs } from "../../blok/index.js";
 import { setChildHooks } from "../../ports/index.js";
+import { ATTR, type Tracing } from "../../telemetry/index.js";
 import { createEnvironment, type RuntimePlugin } from "../createEnvironment.js";
 import type { PythonPluginOptions, PythonRuntimePlugin } from "../pythonPlugin.js";
 import type { WorkerPluginOptions } from "../workerPlugin.js";
@@ -57,6 +58,8 @@ export interface QueueWorkerOptions {
   readonly logger?: LoggerContext;
   /** Hears what the worker does (a CLI log). */
   readonly onEvent?: (event: QueueWorkerEvent) => void;
+  /** Traces each job in a span continuing its producer's trace (see `startTracing`). */
+  readonly tracing?: Pick<Tracing, "continueTrace">;
   /**
    * How long a job lock lasts without renewal: a worker process silent for longer (killed, out of
    * memory, cut off from Redis) is presumed dead and its jobs are run again elsewhere (default
@@ -302,7 +305,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       if (data.shared?.vars) lazyJson(ctx, "vars", await sharedContexts.get(data.shared.vars));
       if (data.shared?.response_data) lazyJson(ctx.response, "data", await sharedContexts.get(data.shared.response_data));
       setChildHooks(ctx, { reportTiming: (reported) => Object.assign(timing, reported), toPlain: ALLOWED_PLAIN as <T>(value: T) => T });
-      const output = await untilAborted(runWithInputs(node, ctx, data.inputs), nodeSignal);
+      const work = () => runWithInputs(node, ctx, data.inputs);
+      const traced = options.tracing?.continueTrace(`queue job ${data.step.name}`, data.trace, { [ATTR.container]: data.container, [ATTR.child]: child, [ATTR.attempt]: data.attempt, [ATTR.queue]: queueName, [ATTR.job]: String(job.id) }, work);
+      const output = await untilAborted(traced ?? work(), nodeSignal);
       const json = output === undefined ? undefined : toJson(output, child);
       const bytes = json === undefined ? 0 : Buffer.byteLength(json);
       if (bytes > data.max_result_bytes) throw new ResultTooLargeError(child, data.container, bytes, data.max_result_bytes);
