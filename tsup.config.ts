@@ -10,6 +10,8 @@ export default defineConfig({
   target: "node20",
   // CJS output needs import.meta.url (asset paths: the worker entry, the Python proto).
   shims: true,
+  // The OpenTelemetry SDK (devDependencies) is imported only when tracing is on: never bundled.
+  external: [/^@opentelemetry\//],
   // The worker-thread entry is CommonJS loaded by path at run time (new URL("./thread/...",
   // import.meta.url)), not an import: copy it next to the chunks that point at it.
   async onSuccess() {

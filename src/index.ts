@@ -65,3 +65,4 @@ export {
   type PythonSupervisionOptions,
 } from "./runtimes/python/index.js";
 export { WorkerNode, WorkerPool } from "./runtimes/worker/index.js";
+export { createTracing, RunTracer, startTracing, TelemetryPackageMissingError, type Tracing } from "./telemetry/index.js";

@@ -40,7 +40,7 @@ describe("RunTracer", () => {
     tracing = memory.tracing;
     const tracer = tracing.forRun();
     const env = createEnvironment({ nodes: NODES, onEvent: tracer.onEvent });
-    const outcome = await env.run(workflow, { observer: tracer, id: "run-1", logger: new DefaultLogger({ enabled: false }) }).then(
+    const outcome: { data?: { results: unknown[] }; error?: Error } = await env.run(workflow, { observer: tracer, id: "run-1", logger: new DefaultLogger({ enabled: false }) }).then(
       (value) => ({ data: value.response.data as { results: unknown[] } }),
       (error: unknown) => ({ error: error as Error }),
     );
