@@ -4,7 +4,8 @@ import { createEnvironment } from "../../src/composition/index.js";
 import { type QueueWorker, startQueueWorker } from "../../src/composition/queueWorker/index.js";
 import type { Workflow } from "../../src/runner/index.js";
 import { InvalidQueueJobError, PROTOCOL_VERSION, readJobData } from "../../src/runtimes/queue/index.js";
-import { fixtureNodes, testConnector, uniqueQueue } from "../runtimes/queue/support.js";
+import { fixtureNodes, spawnWorker, testConnector, uniqueQueue } from "../runtimes/queue/support.js";
+import { startCollector } from "./collector.js";
 import { needsRedis, type RedisServer, redisServerPath, startRedis } from "../runtimes/queue/redisServer.js";
 import { inMemoryTracing, parentOf } from "./support.js";
 
@@ -44,16 +45,41 @@ describe.skipIf(!redisServerPath)(`a queue job carries and continues the trace${
     await redis?.stop();
   });
 
-  it("the worker's job span is a child of the producer's attempt span, in the same trace", async () => {
+  /** Runs three `square` children on `queueName`, traced in memory; returns the spans this run added. */
+  async function produce(queueName: string) {
     const tracer = memory.tracing.forRun();
     const env = createEnvironment({ nodesDir: fixtureNodes, connectQueue: testConnector(redis.url), onEvent: tracer.onEvent });
     const workflow = {
       name: "q",
       steps: [{ name: "fan", node: "parallel-execution", type: "module" }],
-      nodes: { fan: { inputs: { execution: { backend: "queue", queue: { name: queue } }, map: { items: [2, 3, 4], node: { name: "sq", node: "square", type: "local" } } } } },
+      nodes: { fan: { inputs: { execution: { backend: "queue", queue: { name: queueName } }, map: { items: [2, 3, 4], node: { name: "sq", node: "square", type: "local" } } } } },
     } as unknown as Workflow;
+    const before = memory.spans().length;
     await env.run(workflow, { observer: tracer, logger: new DefaultLogger({ enabled: false }) });
-    const spans = memory.spans();
+    return memory.spans().slice(before);
+  }
+
+  it("blok-parallel worker with OTEL_EXPORTER_OTLP_ENDPOINT exports job spans that continue the producer's attempts", async () => {
+    const collector = await startCollector();
+    const other = uniqueQueue("otel-cli");
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = collector.endpoint;
+    const process_ = await spawnWorker(redis.url, { queue: other }).finally(() => delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
+    try {
+      const attempts = (await produce(other)).filter((span) => span.name === "child sq");
+      process_.kill("SIGTERM");
+      await process_.exited;
+      const jobs = collector.spans.filter((span) => span.name === "queue job sq");
+      expect(jobs).toHaveLength(3);
+      expect(jobs.map((job) => job.parentSpanId).sort()).toEqual(attempts.map((attempt) => attempt.spanContext().spanId).sort());
+      expect(jobs.map((job) => job.traceId)).toEqual(jobs.map(() => attempts[0]!.spanContext().traceId));
+    } finally {
+      if (process_.process.exitCode === null) process_.kill("SIGKILL");
+      await collector.close();
+    }
+  }, 90_000);
+
+  it("the worker's job span is a child of the producer's attempt span, in the same trace", async () => {
+    const spans = await produce(queue);
     const attempts = spans.filter((span) => span.name === "child sq");
     const jobs = spans.filter((span) => span.name === "queue job sq");
     expect(attempts).toHaveLength(3);
