@@ -18,8 +18,11 @@ export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean 
   return env.OTEL_SDK_DISABLED?.toLowerCase() !== "true" && ENDPOINT_VARIABLES.some((name) => Boolean(env[name]));
 }
 
-/** Imports an SDK package, or says which one to install. */
-async function load<T>(name: string, importer: () => Promise<T>): Promise<T> {
+/**
+ * Imports an SDK package, or says which one to install.
+ * @internal exported for its test
+ */
+export async function load<T>(name: string, importer: () => Promise<T>): Promise<T> {
   try {
     return await importer();
   } catch (cause) {
