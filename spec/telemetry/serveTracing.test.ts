@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "../cli/support.js";
 import { type Collector, startCollector } from "./collector.js";
 
+const CALLER = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
 describe("blok-parallel serve with OTEL_EXPORTER_OTLP_ENDPOINT", () => {
   let collector: Collector;
   beforeAll(async () => {
@@ -10,7 +12,7 @@ describe("blok-parallel serve with OTEL_EXPORTER_OTLP_ENDPOINT", () => {
   });
   afterAll(() => collector.close());
 
-  it("traces each HTTP run under its x-run-id, and flushes the spans when SIGTERM stops it", async () => {
+  it("traces each HTTP run under its x-run-id, continuing the caller's traceparent, and flushes the spans when SIGTERM stops it", async () => {
     const child = spawn(process.execPath, ["bin/blok-parallel.mjs", "serve", "--workflows", "spec/server/fixtures/workflows", "--nodes", "spec/server/fixtures/nodes", "--port", "0"], {
       cwd: REPO,
       env: { ...process.env, CONSOLE_LOG_ACTIVE: "false", OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint },
@@ -27,7 +29,7 @@ describe("blok-parallel serve with OTEL_EXPORTER_OTLP_ENDPOINT", () => {
       void exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
     });
     try {
-      const response = await fetch(`${url}/fan`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ms: 1 }) });
+      const response = await fetch(`${url}/fan`, { method: "POST", headers: { "content-type": "application/json", traceparent: CALLER }, body: JSON.stringify({ ms: 1 }) });
       expect(response.status).toBe(200);
       const id = response.headers.get("x-run-id");
       child.kill("SIGTERM");
@@ -35,6 +37,7 @@ describe("blok-parallel serve with OTEL_EXPORTER_OTLP_ENDPOINT", () => {
       const spans = collector.spans;
       const run = spans.find((span) => span.name === "workflow fan")!;
       expect(run.attributes).toEqual({ "blok.workflow.name": "fan", "blok.run.id": id });
+      expect([run.traceId, run.parentSpanId]).toEqual(["0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"]);
       const step = spans.find((span) => span.name === "step fan")!;
       expect(step.parentSpanId).toBe(run.spanId);
       const attempts = spans.filter((span) => span.name.startsWith("child "));

@@ -54,7 +54,8 @@ export function startRun(
   onEvent?: (run: Run, step: string, event: ParallelEvent<unknown>) => void,
 ): { run: Run; done: Promise<void> } {
   const run = new Run(id, route.name, setup.maxEventBytesPerRun);
-  const tracer = setup.tracing?.forRun();
+  // A caller's W3C trace context in the request headers: the run's span continues that trace.
+  const tracer = setup.tracing?.forRun(Object.fromEntries(["traceparent", "tracestate"].flatMap((name) => (typeof request.headers[name] === "string" ? [[name, request.headers[name]]] : []))));
   const env = createEnvironment({
     ...(setup.nodesDir ? { nodesDir: setup.nodesDir } : {}),
     plugins: setup.plugins ?? [],

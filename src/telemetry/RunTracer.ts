@@ -1,4 +1,4 @@
-import { type Attributes, type Span, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
+import { type Attributes, type Context, type Span, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
 import type { Context as BlokContext, NodeBase } from "../blok/index.js";
 import type { ParallelEvent } from "../core/index.js";
 import type { RunObserver } from "../runner/index.js";
@@ -23,9 +23,11 @@ export class RunTracer implements RunObserver {
   private config: Readonly<Record<string, unknown>> = {};
   private readonly children: ChildSpans;
 
+  /** @param parent - the context the run's span continues (a caller's trace), else the active one. */
   constructor(
     private readonly tracer: Tracer,
     private readonly manager: EnterableContextManager,
+    private readonly parent?: Context,
   ) {
     this.children = new ChildSpans(tracer, manager, (container, child) => childRuntime(this.config[container], child));
   }
@@ -36,15 +38,14 @@ export class RunTracer implements RunObserver {
   run<T>(ctx: BlokContext, work: () => Promise<T>): Promise<T> {
     this.config = ctx.config;
     const name = ctx.workflow_name ?? "unnamed";
-    return this.inSpan(`workflow ${name}`, { [ATTR.workflow]: name, [ATTR.runId]: ctx.id }, work);
+    return this.inSpan(`workflow ${name}`, { [ATTR.workflow]: name, [ATTR.runId]: ctx.id }, work, this.parent);
   }
 
   step<T>(step: NodeBase, _ctx: BlokContext, work: () => Promise<T>): Promise<T> {
     return this.inSpan(`step ${step.name}`, { [ATTR.step]: step.name, [ATTR.node]: step.node }, work);
   }
 
-  private async inSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
-    const parent = this.manager.active();
+  private async inSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>, parent = this.manager.active()): Promise<T> {
     const span = this.tracer.startSpan(name, { attributes }, parent);
     try {
       return await this.manager.with(trace.setSpan(parent, span), work);

@@ -14,8 +14,11 @@ export interface OwnedTracerProvider extends TracerProvider {
 export interface Tracing {
   /** The context manager the spans are made active with (the global one when {@link startTracing} made it). */
   readonly manager: EnterableContextManager;
-  /** A fresh tracer for one workflow run: its `observer` hooks and its `onEvent` container listener. */
-  forRun(): RunTracer;
+  /**
+   * A fresh tracer for one workflow run: its `observer` hooks and its `onEvent` container listener.
+   * With `carrier` (a request's `traceparent` / `tracestate` headers) the run continues that trace.
+   */
+  forRun(carrier?: TraceCarrier): RunTracer;
   /**
    * Runs `work` in a span that continues the trace `carrier` names (a queue job's producer), or
    * in a new trace when there is none.
@@ -44,7 +47,7 @@ export function createTracing(provider: OwnedTracerProvider, propagator: TextMap
   let stopping: Promise<void> | undefined;
   return {
     manager,
-    forRun: () => new RunTracer(tracer, manager),
+    forRun: (carrier) => new RunTracer(tracer, manager, carrier ? propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter) : undefined),
     async continueTrace(name, carrier, attributes, work) {
       const parent = carrier ? propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter) : manager.active();
       const span = tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent);
