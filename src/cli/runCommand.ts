@@ -63,7 +63,12 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
       const env = createEnvironment({
         ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}),
         plugins,
-        onEvent: tracer ? (step, event) => (reporter.onEvent(step, event), tracer.onEvent(step, event)) : reporter.onEvent,
+        onEvent: tracer
+          ? (step, event) => {
+              reporter.onEvent(step, event);
+              tracer.onEvent(step, event);
+            }
+          : reporter.onEvent,
         forceSequential,
         // Loaded on first use: bullmq takes about a second to load, and most runs never need it.
         connectQueue: async (settings) => (await import("../runtimes/queue/index.js")).createQueueConnector(command.redis ? { redisUrl: command.redis } : {})(settings),

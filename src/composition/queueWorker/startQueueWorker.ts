@@ -306,7 +306,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       if (data.shared?.response_data) lazyJson(ctx.response, "data", await sharedContexts.get(data.shared.response_data));
       setChildHooks(ctx, { reportTiming: (reported) => Object.assign(timing, reported), toPlain: ALLOWED_PLAIN as <T>(value: T) => T });
       const work = () => runWithInputs(node, ctx, data.inputs);
-      const traced = options.tracing?.continueTrace(`queue job ${data.step.name}`, data.trace, { [ATTR.container]: data.container, [ATTR.child]: child, [ATTR.attempt]: data.attempt, [ATTR.queue]: queueName, [ATTR.job]: String(job.id) }, work);
+      const attributes = { [ATTR.container]: data.container, [ATTR.child]: child, [ATTR.attempt]: data.attempt, [ATTR.queue]: queueName, [ATTR.job]: String(job.id) };
+      const traced = options.tracing?.continueTrace(`queue job ${data.step.name}`, data.trace, attributes, work);
       const output = await untilAborted(traced ?? work(), nodeSignal);
       const json = output === undefined ? undefined : toJson(output, child);
       const bytes = json === undefined ? 0 : Buffer.byteLength(json);
