@@ -35,12 +35,14 @@ export class RunTracer implements RunObserver {
   /** The container's event listener: child attempt spans. */
   readonly onEvent = (step: string, event: ParallelEvent<unknown>): void => this.children.onEvent(step, event);
 
+  /** The run's span (`workflow <name>`, with the run id), active while its steps run. */
   run<T>(ctx: BlokContext, work: () => Promise<T>): Promise<T> {
     this.config = ctx.config;
     const name = ctx.workflow_name ?? "unnamed";
     return this.inSpan(`workflow ${name}`, { [ATTR.workflow]: name, [ATTR.runId]: ctx.id }, work, this.parent);
   }
 
+  /** A top-level step's span (`step <name>`, with its node), active while it runs. */
   step<T>(step: NodeBase, _ctx: BlokContext, work: () => Promise<T>): Promise<T> {
     return this.inSpan(`step ${step.name}`, { [ATTR.step]: step.name, [ATTR.node]: step.node }, work);
   }
