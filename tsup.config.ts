@@ -13,4 +13,6 @@ export default defineConfig({
   target: "node20",
   // CJS output needs import.meta.url (asset paths: the worker entry, the Python proto).
   shims: true,
+  // The OpenTelemetry SDK (devDependencies) is imported only when tracing is on: never bundled.
+  external: [/^@opentelemetry\//],
 });

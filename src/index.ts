@@ -49,7 +49,7 @@ export {
   Runner,
   type Step,
 } from "./blok/index.js";
-export { createRegistry, loadWorkflow, type RunWorkflowOptions, runWorkflow, type Workflow, type WorkflowRun } from "./runner/index.js";
+export { createRegistry, loadWorkflow, type RunObserver, type RunWorkflowOptions, runWorkflow, type Workflow, type WorkflowRun } from "./runner/index.js";
 export { NodeRegistry } from "./runtimes/module/index.js";
 export { openPythonRuntime, PythonNode, PythonRuntimeClient, startPythonRuntime } from "./runtimes/python/index.js";
 export {
@@ -65,3 +65,4 @@ export {
   type PythonSupervisionOptions,
 } from "./runtimes/python/index.js";
 export { WorkerNode, WorkerPool } from "./runtimes/worker/index.js";
+export { createTracing, RunTracer, startTracing, TelemetryPackageMissingError, type Tracing } from "./telemetry/index.js";

@@ -19,9 +19,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   ...Object.fromEntries(RUNTIMES.map((room) => [room, ["core", ...BLOK, "ports"]])),
   runtimes: ["core", ...BLOK, "ports", ...RUNTIMES],
   runner: ["core", ...BLOK, "ports", "runtimes", ...RUNTIMES],
-  composition: ["core", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner"],
-  server: ["core", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "composition"],
-  cli: ["core", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "composition", "server"],
+  // Tracing: spans from the runner's observer hooks and the executor's events; runtimes only read its carrier port.
+  telemetry: ["core", ...BLOK, "ports", "runtimes", ...RUNTIMES, "runner"],
+  composition: ["core", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "telemetry"],
+  server: ["core", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "telemetry", "composition"],
+  cli: ["core", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "telemetry", "composition", "server"],
 };
 
 /** The room a file under src/ lives in, e.g. "blok/engine", "runtimes/python", "core". */

@@ -1,5 +1,6 @@
 import { DefaultLogger } from "../blok/index.js";
 import { createEnvironment, type RuntimePlugin } from "../composition/index.js";
+import { startTracing, type Tracing } from "../telemetry/index.js";
 import { errorDocument, errorParagraph } from "./formatError.js";
 import type { RunCommand } from "./parseArgs.js";
 import { createProgressReporter } from "./progressReporter.js";
@@ -50,22 +51,30 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
     },
   });
   let plugins: RuntimePlugin[] = [];
+  let tracing: Tracing | undefined;
   try {
+    tracing = await startTracing();
     const body = await readBody(command.body);
     // stdout is reserved for the result document: Blok's log lines go to stderr, and only on request.
     const logger = command.logs ? new DefaultLogger({ write: (line) => io.stderr.write(`${line}\n`), always: true }) : new DefaultLogger({ enabled: false });
     plugins = await createPlugins(command);
     const run = async (forceSequential: boolean) => {
+      const tracer = tracing?.forRun();
       const env = createEnvironment({
         ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}),
         plugins,
-        onEvent: reporter.onEvent,
+        onEvent: tracer
+          ? (step, event) => {
+              reporter.onEvent(step, event);
+              tracer.onEvent(step, event);
+            }
+          : reporter.onEvent,
         forceSequential,
         // Loaded on first use: bullmq takes about a second to load, and most runs never need it.
         connectQueue: async (settings) => (await import("../runtimes/queue/index.js")).createQueueConnector(command.redis ? { redisUrl: command.redis } : {})(settings),
       });
       const started = performance.now();
-      const { response } = await env.run(command.workflow, { body, logger, signal: controller.signal, expressionTimeoutMs: command.expressionTimeoutMs });
+      const { response } = await env.run(command.workflow, { body, logger, signal: controller.signal, expressionTimeoutMs: command.expressionTimeoutMs, ...(tracer ? { observer: tracer } : {}) });
       return { data: response.data, ms: performance.now() - started };
     };
     const result = await run(command.strategy === "sequential");
@@ -90,6 +99,8 @@ export async function runCommand(command: RunCommand, io: CliIO, createPlugins: 
   } finally {
     reporter.close();
     await Promise.allSettled(plugins.map((plugin) => plugin.close()));
+    // Exports the spans still buffered, before the process exits.
+    await tracing?.shutdown();
     // Only now: a second signal while the runtimes close must still exit at once, not kill the process silently.
     disposeSignals();
   }

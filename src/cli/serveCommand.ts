@@ -5,6 +5,7 @@ import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import type { CliIO } from "./runCommand.js";
 import { runSubcommand } from "./runSubcommand.js";
 import { onShutdownSignals } from "./shutdownSignals.js";
+import { startTracing, type Tracing } from "../telemetry/index.js";
 import { UsageError } from "./usageError.js";
 
 /** `blok-parallel serve ...` */
@@ -132,8 +133,11 @@ export async function runServeCommand(command: ServeCommand, io: CliIO): Promise
       },
     ],
   });
+  let tracing: Tracing | undefined;
   try {
+    tracing = await startTracing();
     const server = await startServer({
+      ...(tracing ? { tracing } : {}),
       workflowsDir: command.workflowsDir,
       ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}),
       plugins,
@@ -157,6 +161,8 @@ export async function runServeCommand(command: ServeCommand, io: CliIO): Promise
     return 1;
   } finally {
     await Promise.allSettled(plugins.map((plugin) => plugin.close()));
+    // Exports the spans still buffered, before the process exits.
+    await tracing?.shutdown();
     disposeSignals();
   }
 }

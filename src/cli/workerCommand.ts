@@ -3,6 +3,7 @@ import { type QueueWorker, type QueueWorkerEvent, startQueueWorker } from "../co
 import { DEFAULT_QUEUE_NAME } from "../runtimes/queue/index.js";
 import { errorParagraph } from "./formatError.js";
 import { onShutdownSignals } from "./shutdownSignals.js";
+import { startTracing, type Tracing } from "../telemetry/index.js";
 import { MIN_WORKER_HEAP_MB } from "./parseArgs.js";
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import { UsageError } from "./usageError.js";
@@ -172,8 +173,11 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
   let lastError = "";
   let lastErrorAt = 0;
   let worker: QueueWorker;
+  let tracing: Tracing | undefined;
   try {
+    tracing = await startTracing();
     worker = await startQueueWorker({
+      ...(tracing ? { tracing } : {}),
       redisUrl: command.redisUrl,
       queue: command.queue,
       concurrency: command.concurrency,
@@ -202,6 +206,7 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
     });
   } catch (error) {
     io.stderr.write(errorParagraph(error, command.debug));
+    await tracing?.shutdown();
     return 1;
   }
   let stopped!: () => void;
@@ -229,6 +234,8 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
     say("stopped");
     return 0;
   } finally {
+    // Exports the spans still buffered, before the process exits.
+    await tracing?.shutdown();
     disposeSignals();
     options.signal?.removeEventListener("abort", onAbort);
   }

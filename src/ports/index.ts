@@ -1,12 +1,14 @@
 /**
  * The ports between the container and the runtimes that run its children: what a child is
  * (`ChildStep`), who turns it into a node (`ChildResolver`), what crosses to a queue worker
- * (`RemoteChildJob`, `QueueConnector`) and the hooks a child reads from its context. Both
+ * (`RemoteChildJob`, `QueueConnector`), the hooks a child reads from its context and the trace
+ * context a runtime forwards (`traceCarrier`). Both
  * `node/` and `runtimes/` depend on this module; neither depends on the other.
  * @module
  */
 export type { ChildResolver, ChildStep } from "./childStep.js";
 export { type ChildHooks, reportTiming, setChildHooks, toPlain } from "./childHooks.js";
+export { setTraceCarrierSource, type TraceCarrier, traceCarrier } from "./traceCarrier.js";
 export {
   type QueueConnector,
   type QueueSettings,

@@ -4,7 +4,7 @@ export { InvalidWorkflowError } from "./errors.js";
 export { loadWorkflow } from "./loadWorkflow.js";
 export { type ResolveOptions, resolveStep, type StepResolver } from "../runtimes/resolveStep.js";
 export { type ResolvedWorkflow, resolveWorkflow, type ResolveWorkflowOptions } from "./resolveWorkflow.js";
-export { type RunWorkflowOptions, runWorkflow, type WorkflowRun } from "./runWorkflow.js";
+export { type RunObserver, type RunWorkflowOptions, runWorkflow, type WorkflowRun } from "./runWorkflow.js";
 export { StepResolutionError } from "./errors.js";
 export { UnknownNodeTypeError } from "../runtimes/errors.js";
 export { validateWorkflow } from "./validateWorkflow.js";

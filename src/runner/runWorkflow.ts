@@ -1,6 +1,7 @@
 import {
   type Context,
   createContext,
+  type NodeBase,
   type CreateContextOptions,
   type ResponseContext,
   Runner,
@@ -15,7 +16,26 @@ import type { Workflow } from "./Workflow.js";
 /** Options of {@link runWorkflow}. */
 export type RunWorkflowOptions = Partial<ResolveOptions> &
   /** The request (`body`, `headers`, `query`, `params`, `method`), `env`, `logger`, `id`, the cancelling `signal` and the `expressionTimeoutMs` limit (default 1,000 ms), as for `createContext`. */
-  Pick<CreateContextOptions, "body" | "headers" | "query" | "params" | "method" | "env" | "logger" | "id" | "signal" | "expressionTimeoutMs">;
+  Pick<CreateContextOptions, "body" | "headers" | "query" | "params" | "method" | "env" | "logger" | "id" | "signal" | "expressionTimeoutMs"> & {
+    /** Wraps the run and each top-level step (tracing spans); see {@link RunObserver}. */
+    readonly observer?: RunObserver;
+  };
+
+/** Hooks around a run and its top-level steps: how tracing sees them without the runner knowing it. */
+export interface RunObserver {
+  /** Wraps the steps of one run (after loading and resolution); `ctx` is the run's context. */
+  run<T>(ctx: Context, work: () => Promise<T>): Promise<T>;
+  /** Wraps one top-level step's `process` (or a flow step's `processFlow`). */
+  step<T>(step: NodeBase, ctx: Context, work: () => Promise<T>): Promise<T>;
+}
+
+/** The step, its `process`/`processFlow` wrapped by `observer` (the instance is this run's own). */
+function observed(step: NodeBase, observer: RunObserver): NodeBase {
+  const { process, processFlow } = step;
+  step.process = (ctx) => observer.step(step, ctx, () => process.call(step, ctx));
+  step.processFlow = (ctx) => observer.step(step, ctx, () => processFlow.call(step, ctx));
+  return step;
+}
 
 /** The outcome of a successful run. */
 export type WorkflowRun = {
@@ -66,6 +86,8 @@ export async function runWorkflow(workflowOrPath: Workflow | string, options: Ru
     signal: options.signal,
     expressionTimeoutMs: options.expressionTimeoutMs,
   });
-  await new Runner(steps).run(ctx);
+  const { observer } = options;
+  if (observer) await observer.run(ctx, () => new Runner(steps.map((step) => observed(step, observer))).run(ctx));
+  else await new Runner(steps).run(ctx);
   return { ctx, response: ctx.response };
 }

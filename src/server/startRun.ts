@@ -1,6 +1,7 @@
 import type { ParallelEvent } from "../core/index.js";
 import { createEnvironment, type RuntimePlugin } from "../composition/index.js";
 import type { QueueConnector } from "../ports/index.js";
+import type { Tracing } from "../telemetry/index.js";
 import { toJson } from "./httpResponses.js";
 import { Run } from "./run.js";
 import type { WorkflowRoute } from "./workflowRoutes.js";
@@ -17,6 +18,8 @@ export interface RunSetup {
   readonly expressionTimeoutMs?: number;
   /** Bytes of events one run keeps for replay; unbounded when omitted. */
   readonly maxEventBytesPerRun?: number;
+  /** Traces every run: its span, its steps' and its child attempts' (see `startTracing`). */
+  readonly tracing?: Pick<Tracing, "forRun">;
 }
 
 /** The request as the workflow sees it in `ctx.request`. */
@@ -51,12 +54,15 @@ export function startRun(
   onEvent?: (run: Run, step: string, event: ParallelEvent<unknown>) => void,
 ): { run: Run; done: Promise<void> } {
   const run = new Run(id, route.name, setup.maxEventBytesPerRun);
+  // A caller's W3C trace context in the request headers: the run's span continues that trace.
+  const tracer = setup.tracing?.forRun(Object.fromEntries(["traceparent", "tracestate"].flatMap((name) => (typeof request.headers[name] === "string" ? [[name, request.headers[name]]] : []))));
   const env = createEnvironment({
     ...(setup.nodesDir ? { nodesDir: setup.nodesDir } : {}),
     plugins: setup.plugins ?? [],
     onEvent: (step, event) => {
       run.events.push(event.type, eventData(step, event));
       onEvent?.(run, step, event);
+      tracer?.onEvent(step, event);
     },
     ...(setup.connectQueue ? { connectQueue: setup.connectQueue } : {}),
   });
@@ -65,6 +71,7 @@ export function startRun(
       ...request,
       id: run.id,
       signal: run.controller.signal,
+      ...(tracer ? { observer: tracer } : {}),
       ...(setup.expressionTimeoutMs !== undefined ? { expressionTimeoutMs: setup.expressionTimeoutMs } : {}),
     })
     .then(

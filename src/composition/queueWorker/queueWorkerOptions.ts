@@ -3,6 +3,7 @@ import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME } from "../../runtimes/queue/protoco
 import { checkRedisUrl, redactRedisUrl } from "../../runtimes/queue/redisUrl.js";
 import type { RuntimePlugin } from "../createEnvironment.js";
 import type { QueueWorkerEvent } from "./queueWorkerEvent.js";
+import type { Tracing } from "../../telemetry/index.js";
 import { defaultRuntimePlugins } from "./runtimePlugins.js";
 
 /** Options of `startQueueWorker`. */
@@ -35,6 +36,8 @@ export interface QueueWorkerOptions {
   readonly logger?: LoggerContext;
   /** Hears what the worker does (a CLI log). */
   readonly onEvent?: (event: QueueWorkerEvent) => void;
+  /** Traces each job in a span continuing its producer's trace (see `startTracing`). */
+  readonly tracing?: Pick<Tracing, "continueTrace">;
   /**
    * How long a job lock lasts without renewal: a worker process silent for longer (killed, out of
    * memory, cut off from Redis) is presumed dead and its jobs are run again elsewhere (default

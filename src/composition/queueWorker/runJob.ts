@@ -2,6 +2,7 @@ import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { type LoggerContext, runWithInputs } from "../../blok/index.js";
 import { type ChildResolver, setChildHooks } from "../../ports/index.js";
+import { ATTR, type Tracing } from "../../telemetry/index.js";
 import { ResultTooLargeError } from "../../runtimes/queue/errors.js";
 import type { LateResults } from "../../runtimes/queue/lateResults.js";
 import { INLINE_RESULT_BYTES, PROTOCOL_VERSION, type QueueJobData, type QueueJobResult, RESULT_TTL_SECONDS, resultKey } from "../../runtimes/queue/protocol.js";
@@ -21,6 +22,8 @@ export interface JobRunner {
   readonly queueName: string;
   readonly env: NodeJS.ProcessEnv;
   readonly logger: LoggerContext;
+  /** Traces each job in a span continuing its producer's trace (see `startTracing`). */
+  readonly tracing?: Pick<Tracing, "continueTrace"> | undefined;
 }
 
 /** One job, admitted and running on this worker. */
@@ -57,7 +60,9 @@ export async function runJob(runner: JobRunner, run: JobRun): Promise<QueueJobRe
   const ctx = remoteNodeContext(data, signal, runner.env, runner.logger);
   await attachSharedContext(ctx, data.shared, runner.sharedContexts);
   setChildHooks(ctx, { reportTiming: (reported) => Object.assign(timing, reported), toPlain: ALLOWED_PLAIN });
-  const output = await untilAborted(runWithInputs(node, ctx, data.inputs), signal);
+  const work = () => runWithInputs(node, ctx, data.inputs);
+  const attributes = { [ATTR.container]: data.container, [ATTR.child]: run.child, [ATTR.attempt]: data.attempt, [ATTR.queue]: runner.queueName, [ATTR.job]: String(run.job.id) };
+  const output = await untilAborted(runner.tracing?.continueTrace(`queue job ${step.name}`, data.trace, attributes, work) ?? work(), signal);
   return deliverResult(runner, run, output, { ...timing, resolve_ms: resolved - run.started });
 }
 

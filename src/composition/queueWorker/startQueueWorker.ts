@@ -65,6 +65,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     queueName: settings.queueName,
     env: settings.env,
     logger: settings.logger,
+    tracing: options.tracing,
     running,
     heartbeat,
     recentCancels,

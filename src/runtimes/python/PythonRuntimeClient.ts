@@ -8,6 +8,7 @@ import {
   PythonRuntimeProtocolError,
   PythonRuntimeUnavailableError,
 } from "./errors.js";
+import { traceCarrier } from "../../ports/index.js";
 import { decodeNodeResponse, encodeNodeRequest } from "./nodeMessage.js";
 import { readNodeErrorReply, readNodeMs } from "./nodeErrorReply.js";
 import {
@@ -95,6 +96,13 @@ const RECONNECT_BACKOFF = { "grpc.initial_reconnect_backoff_ms": 100, "grpc.max_
  * a double underscore and be a module the loader accepts).
  */
 export const HEALTH_PROBE_NODE = "__blok_health__";
+
+/** A call's metadata: the trace context of the work making it (W3C `traceparent`, `tracestate`) when it is traced. */
+function traceMetadata(): Metadata {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(traceCarrier() ?? {})) metadata.set(key, value);
+  return metadata;
+}
 
 /** The service name that answered, per runtime address, for clients that did not choose one. */
 const answeringService = new Map<string, string>();
@@ -351,7 +359,7 @@ export class PythonRuntimeClient {
         method.requestSerialize,
         method.responseDeserialize,
         message,
-        new Metadata(),
+        traceMetadata(),
         deadline === undefined ? {} : { deadline },
         (_error: ServiceError | null, value?: NodeResponseMessage) => {
           // Errors are handled from the 'status' event, which also carries trailing metadata.

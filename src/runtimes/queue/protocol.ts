@@ -1,4 +1,4 @@
-import type { RemoteChildJob, RemoteContext } from "../../ports/index.js";
+import { type RemoteChildJob, type RemoteContext, type TraceCarrier, traceCarrier } from "../../ports/index.js";
 import { InvalidQueueJobError } from "./errors.js";
 
 /**
@@ -57,6 +57,8 @@ export interface QueueJobData {
   readonly max_result_bytes: number;
   /** Context parts left out of `ctx` and stored once per run: the id of each (see {@link sharedContextKey}). */
   readonly shared?: { readonly vars?: string; readonly response_data?: string };
+  /** The producer's trace context (W3C `traceparent`, `tracestate`) when it traces: the worker continues the trace. */
+  readonly trace?: TraceCarrier;
 }
 
 /** A job's return value. `data` is absent when the node returned `undefined` or the result is `stored`. */
@@ -137,8 +139,19 @@ export function toJobData(job: RemoteChildJob, maxResultBytes: number, shared: {
     ctx,
     max_result_bytes: maxResultBytes,
     ...(shared.vars !== undefined || shared.response_data !== undefined ? { shared } : {}),
+    ...traceField(),
   };
 }
+
+/** The `trace` field of a job built in the attempt's (traced) work. */
+function traceField(): { trace?: TraceCarrier } {
+  const trace = traceCarrier();
+  return trace ? { trace } : {};
+}
+
+/** W3C trace context header names, and the longest value accepted (the spec's tracestate limit). */
+const TRACE_FIELDS = new Set(["traceparent", "tracestate"]);
+const TRACE_VALUE_MAX = 512;
 
 const SEGMENT = /^[A-Za-z0-9@_+.-]+$/;
 
@@ -190,6 +203,12 @@ export function readJobData(data: unknown): QueueJobData {
     for (const [field, id] of Object.entries(data.shared)) {
       if (field !== "vars" && field !== "response_data") return fail(`shared.${field} is not a shared context part`);
       if (typeof id !== "string" || !SHARED_CONTEXT_ID.test(id)) return fail(`shared.${field} must be a shared context id (received ${JSON.stringify(id)})`);
+    }
+  }
+  if (data.trace !== undefined) {
+    if (!isObject(data.trace)) return fail("trace must be an object");
+    for (const [field, value] of Object.entries(data.trace)) {
+      if (!TRACE_FIELDS.has(field) || typeof value !== "string" || value.length > TRACE_VALUE_MAX) return fail(`trace.${field} is not a W3C trace context field of at most ${TRACE_VALUE_MAX} characters`);
     }
   }
   return data as unknown as QueueJobData;
