@@ -14,5 +14,7 @@ export default defineConfig({
   // import.meta.url)), not an import: copy it next to the chunks that point at it.
   async onSuccess() {
     await cp("src/runtimes/worker/thread", "dist/thread", { recursive: true, filter: (source) => !/\.d\.[cm]?ts$/.test(source) });
+    // The live run page's sources, read at run time (new URL("./view/", import.meta.url)).
+    await cp("src/server/view", "dist/view", { recursive: true });
   },
 });

@@ -1,0 +1,373 @@
+// The live run page (GET /runs/<id>/view): follows the run's event stream and draws one row per
+// child on a time axis, live counters, concurrency over time and the outcome. Events only change
+// state; drawing happens once per animation frame on canvases, and only the rows in view are
+// drawn, so a run of tens of thousands of children costs a few hundred rectangles a frame and no
+// DOM node per child or per event.
+(() => {
+  "use strict";
+  const STATUSES = ["queued", "running", "succeeded", "failed", "timed_out", "cancelled"];
+  const [QUEUED, RUNNING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED] = [0, 1, 2, 3, 4, 5];
+  const TERMINAL = { succeeded: SUCCEEDED, failed: FAILED, timed_out: TIMED_OUT, cancelled: CANCELLED };
+  const css = getComputedStyle(document.documentElement);
+  const COLORS = STATUSES.map((name) => css.getPropertyValue(`--${name}`).trim());
+  const RETRY_COLOR = css.getPropertyValue("--retry").trim();
+  const $ = (id) => document.getElementById(id);
+
+  // The page is /runs/<id>/view: the run and its events are its neighbours (relative URLs work
+  // behind a path-prefixing proxy too), with the page's access token when it came with one.
+  const token = new URLSearchParams(location.search).get("access_token");
+  const withToken = (path) => (token ? `${path}?access_token=${encodeURIComponent(token)}` : path);
+  const parts = location.pathname.split("/").filter(Boolean);
+  const runId = decodeURIComponent(parts[parts.length - 2] || "");
+  $("run-id").textContent = runId;
+
+  /** Container steps in the order they appeared; each has its own clock, placed after the previous one. */
+  const steps = [];
+  const stepsByName = new Map();
+  const samples = { t: [], running: [] };
+  const state = { status: "running", ended: false, lastT: 0, lastAt: performance.now(), live: false, dirty: true, error: null };
+
+  function stepOf(name) {
+    let step = stepsByName.get(name);
+    if (!step) {
+      const previous = steps[steps.length - 1];
+      step = { name, offset: previous ? previous.offset + previous.duration : 0, duration: 0, info: null, rows: [], first: 0, done: false };
+      steps.push(step);
+      stepsByName.set(name, step);
+    }
+    return step;
+  }
+
+  function rowCount(step) {
+    return Math.max(step.rows.length, step.info ? step.info.total : 0);
+  }
+
+  function rowOf(step, index, name) {
+    for (let i = step.rows.length; i <= index; i++) step.rows.push({ name: "", status: QUEUED, attempts: 0, start: -1, end: -1, retries: null, error: "" });
+    const row = step.rows[index];
+    if (name) row.name = name;
+    return row;
+  }
+
+  function onInfo(step, info) {
+    if (!info) return;
+    step.info = info;
+    step.duration = Math.max(step.duration, info.duration_ms);
+    const t = step.offset + info.duration_ms;
+    if (t >= state.lastT) {
+      state.lastT = t;
+      state.lastAt = performance.now();
+    }
+    let running = 0;
+    for (const s of steps) if (s.info) running += s.info.running;
+    const last = samples.t.length - 1;
+    if (last >= 0 && samples.t[last] === t) samples.running[last] = running;
+    else if (last < 0 || t > samples.t[last]) {
+      samples.t.push(t);
+      samples.running.push(running);
+    }
+    state.dirty = true;
+  }
+
+  function onChild(type, data) {
+    const step = stepOf(data.step);
+    onInfo(step, data.info);
+    const row = rowOf(step, data.index, data.name);
+    const t = data.info ? data.info.duration_ms : step.duration;
+    if (type === "started") {
+      if (row.start < 0) row.start = t;
+      row.status = RUNNING;
+      row.end = -1;
+      row.attempts = Math.max(row.attempts, data.attempt);
+    } else if (type === "retrying") {
+      (row.retries ||= []).push(t);
+      row.status = RUNNING;
+      row.error = data.error || "";
+    } else if (type in TERMINAL) {
+      row.status = TERMINAL[type];
+      row.end = t;
+      if (data.error) row.error = data.error;
+    }
+  }
+
+  function onFinished(data) {
+    const step = stepOf(data.step);
+    step.done = true;
+    onInfo(step, data.info);
+    // The final snapshot has every child's record: it fills in what sampled progress or a
+    // truncated replay never showed.
+    for (const record of (data.info && data.info.children) || []) {
+      const row = rowOf(step, record.index, record.name);
+      row.status = STATUSES.indexOf(record.status);
+      row.attempts = record.attempts;
+      if (record.start_ms !== null) {
+        row.start = record.start_ms;
+        row.end = record.start_ms + (record.duration_ms || 0);
+      }
+      if (record.error) row.error = record.error;
+    }
+  }
+
+  async function onEnd(data) {
+    state.ended = true;
+    state.status = data.status;
+    state.error = data.error || null;
+    state.dirty = true;
+    source.close();
+    $("connection").textContent = "run ended";
+    try {
+      const res = await fetch(withToken(`../${encodeURIComponent(runId)}`), { cache: "no-store" });
+      const run = await res.json();
+      if (!res.ok) throw new Error(run.error || `HTTP ${res.status}`);
+      showOutcome(run.status, run.status === "succeeded" ? run.result : run.error);
+    } catch (error) {
+      showOutcome(data.status, data.error ? { message: data.error } : { note: `the run's record could not be read: ${error.message}` });
+    }
+  }
+
+  function showOutcome(status, value) {
+    let text = JSON.stringify(value === undefined ? null : value, null, 2);
+    const limit = 200000;
+    if (text.length > limit) text = `${text.slice(0, limit)}\n... (${text.length - limit} more characters: GET /runs/${runId} has it all)`;
+    $("outcome-title").textContent = status === "succeeded" ? "Result" : status === "cancelled" ? "Cancelled" : "Error";
+    $("outcome").textContent = text;
+    $("outcome-box").dataset.status = status;
+    $("outcome-box").hidden = false;
+    document.documentElement.dataset.outcome = status;
+  }
+
+  function note(text) {
+    $("notes").textContent = text;
+  }
+
+  const source = new EventSource(withToken("events"));
+  source.onopen = () => {
+    state.live = true;
+    $("connection").textContent = "live";
+  };
+  source.onerror = () => {
+    if (state.ended) return;
+    state.live = false;
+    $("connection").textContent = source.readyState === EventSource.CLOSED ? "disconnected (reload to retry; a page opened with an access token needs a fresh one)" : "reconnecting...";
+  };
+  const parse = (handler) => (message) => {
+    handler(JSON.parse(message.data));
+    schedule();
+  };
+  for (const type of ["started", "succeeded", "failed", "timed_out", "retrying", "cancelled"]) source.addEventListener(type, parse((data) => onChild(type, data)));
+  source.addEventListener("late", parse(() => undefined));
+  source.addEventListener("progress", parse((data) => onInfo(stepOf(data.step), data.info)));
+  source.addEventListener("finished", parse(onFinished));
+  source.addEventListener("end", parse(onEnd));
+  source.addEventListener("truncated", parse((data) => note(`The run's oldest events are no longer kept (${data.skipped} skipped): rows fill in from the final snapshot.`)));
+  source.addEventListener("dropped", parse((data) => note(`The stream fell behind and was dropped (${data.reason}); reconnecting.`)));
+  source.addEventListener("shutdown", parse(() => {
+    source.close();
+    note("The server is shutting down.");
+  }));
+
+  // ---- drawing, once per animation frame ----
+  let frame = 0;
+  function schedule() {
+    if (!frame) frame = requestAnimationFrame(draw);
+  }
+
+  function now() {
+    if (state.ended || !state.live) return state.lastT;
+    return state.lastT + (performance.now() - state.lastAt);
+  }
+
+  function totals() {
+    const sum = { total: 0, completed: 0, failed: 0, running: 0, queued: 0, retried: 0, concurrent_peak: 0 };
+    for (const step of steps) {
+      if (!step.info) continue;
+      for (const key of ["total", "completed", "failed", "running", "queued", "retried"]) sum[key] += step.info[key];
+      sum.concurrent_peak = Math.max(sum.concurrent_peak, step.info.concurrent_peak);
+    }
+    return sum;
+  }
+
+  const shown = new Map();
+  function setText(id, text) {
+    if (shown.get(id) === text) return;
+    shown.set(id, text);
+    $(id).textContent = text;
+  }
+
+  function formatMs(ms) {
+    return ms < 1000 ? `${Math.round(ms)} ms` : ms < 60000 ? `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s` : `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
+  }
+
+  function drawCounters(t) {
+    const sum = totals();
+    for (const key of ["total", "completed", "failed", "running", "queued", "retried"]) setText(`c-${key}`, sum[key].toLocaleString("en"));
+    setText("c-peak", sum.concurrent_peak.toLocaleString("en"));
+    setText("c-duration", formatMs(t));
+    const badge = $("status");
+    if (badge.dataset.status !== state.status) {
+      badge.dataset.status = state.status;
+      badge.textContent = state.status;
+      document.documentElement.dataset.status = state.status;
+    }
+    const workflow = steps.length ? steps.map((step) => step.name).join(" → ") : "run";
+    setText("workflow", workflow);
+  }
+
+  function fitCanvas(canvas, cssHeight) {
+    const ratio = window.devicePixelRatio || 1;
+    const width = canvas.clientWidth;
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(cssHeight * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(cssHeight * ratio);
+      canvas.style.height = `${cssHeight}px`;
+    }
+    const context = canvas.getContext("2d");
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, width, cssHeight);
+    return { context, width };
+  }
+
+  function drawChart(span) {
+    const canvas = $("chart");
+    const height = 90;
+    const { context, width } = fitCanvas(canvas, height);
+    const peak = Math.max(1, ...steps.map((step) => (step.info ? step.info.concurrent_peak : 0)));
+    const plot = { left: 34, right: width - 8, top: 8, bottom: height - 18 };
+    context.fillStyle = "#6b7385";
+    context.font = "11px system-ui, sans-serif";
+    context.fillText(String(peak), 4, plot.top + 8);
+    context.fillText("0", 4, plot.bottom);
+    context.fillText(formatMs(span), plot.right - 60, height - 4);
+    context.strokeStyle = "#e3e6ec";
+    context.strokeRect(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
+    if (!samples.t.length) return;
+    // A step line, one point per pixel column at most: the largest value of the column.
+    context.beginPath();
+    context.strokeStyle = COLORS[RUNNING];
+    context.lineWidth = 1.5;
+    const x = (t) => plot.left + (t / span) * (plot.right - plot.left);
+    const y = (n) => plot.bottom - (n / peak) * (plot.bottom - plot.top);
+    context.moveTo(plot.left, plot.bottom);
+    let column = -1;
+    let columnMax = 0;
+    let previous = 0;
+    for (let i = 0; i < samples.t.length; i++) {
+      const px = Math.round(x(samples.t[i]));
+      if (px !== column) {
+        if (column >= 0) {
+          context.lineTo(column, y(previous));
+          context.lineTo(column, y(columnMax));
+          previous = samples.running[i - 1];
+        }
+        column = px;
+        columnMax = samples.running[i];
+      } else columnMax = Math.max(columnMax, samples.running[i]);
+    }
+    context.lineTo(column, y(previous));
+    context.lineTo(column, y(columnMax));
+    context.lineTo(x(now()), y(samples.running[samples.running.length - 1]));
+    context.stroke();
+  }
+
+  function rowHeight(count) {
+    return count <= 40 ? 18 : count <= 400 ? 8 : count <= 4000 ? 3 : 2;
+  }
+
+  function layout() {
+    let count = 0;
+    for (const step of steps) {
+      step.first = count;
+      count += rowCount(step);
+    }
+    return count;
+  }
+
+  function drawRows(span) {
+    const box = $("timeline");
+    const count = layout();
+    const height = rowHeight(count);
+    const viewport = box.clientHeight;
+    const spacer = Math.max(0, count * height - viewport);
+    if ($("spacer").style.height !== `${spacer}px`) $("spacer").style.height = `${spacer}px`;
+    if (box.dataset.rows !== String(count)) box.dataset.rows = String(count);
+    setText("rows-note", count ? `(${count.toLocaleString("en")} rows${height < 8 ? ", hover for details" : ""})` : "");
+    const { context, width } = fitCanvas($("rows"), viewport);
+    const labels = height >= 14;
+    const left = labels ? 150 : 4;
+    const scale = (width - left - 8) / span;
+    const top = box.scrollTop;
+    const firstRow = Math.floor(top / height);
+    const lastRow = Math.min(count - 1, Math.ceil((top + viewport) / height));
+    const t = now();
+    context.font = "11px system-ui, sans-serif";
+    context.textBaseline = "middle";
+    for (const step of steps) {
+      const total = rowCount(step);
+      const from = Math.max(firstRow, step.first);
+      const to = Math.min(lastRow, step.first + total - 1);
+      for (let r = from; r <= to; r++) {
+        const index = r - step.first;
+        const row = step.rows[index];
+        const y = r * height - top;
+        const barHeight = Math.max(1, height - (height > 4 ? 3 : 1));
+        if (labels) {
+          context.fillStyle = "#1d2330";
+          context.fillText(`${row && row.name ? row.name : `#${index}`}${row && row.attempts > 1 ? ` ×${row.attempts}` : ""}`.slice(0, 24), 6, y + height / 2);
+        }
+        if (!row || row.start < 0) {
+          // Never started: queued while the run goes on, or cancelled before its turn.
+          context.fillStyle = COLORS[row ? row.status : QUEUED];
+          context.globalAlpha = 0.45;
+          context.fillRect(left, y + height / 2 - 0.5, Math.max(1, (row && row.end >= 0 ? step.offset + row.end : step.done ? step.offset + step.duration : t) * scale), Math.max(1, barHeight / 3));
+          context.globalAlpha = 1;
+          continue;
+        }
+        const start = left + (step.offset + row.start) * scale;
+        const end = left + (row.end >= 0 ? step.offset + row.end : t) * scale;
+        context.fillStyle = COLORS[row.status];
+        context.fillRect(start, y + 1, Math.max(1.5, end - start), barHeight);
+        if (row.retries) {
+          context.fillStyle = RETRY_COLOR;
+          for (const retry of row.retries) context.fillRect(left + (step.offset + retry) * scale - 1, y, 2.5, height);
+        }
+      }
+    }
+  }
+
+  function draw() {
+    frame = 0;
+    const t = now();
+    const span = Math.max(t, 1) * 1.02;
+    drawCounters(t);
+    drawChart(span);
+    drawRows(span);
+    state.dirty = false;
+    // While the run is live the bars of running children grow with the clock.
+    if (!state.ended && state.live) schedule();
+  }
+
+  $("timeline").addEventListener("scroll", schedule, { passive: true });
+  window.addEventListener("resize", schedule);
+
+  // Hover: the row under the pointer, described in a tooltip (computed on demand, not per event).
+  const tooltip = $("tooltip");
+  $("timeline").addEventListener("mousemove", (event) => {
+    const box = $("timeline");
+    const count = layout();
+    const r = Math.floor((event.clientY - box.getBoundingClientRect().top + box.scrollTop) / rowHeight(count));
+    const step = steps.find((s) => r >= s.first && r < s.first + rowCount(s));
+    if (!step) return void (tooltip.hidden = true);
+    const index = r - step.first;
+    const row = step.rows[index];
+    const lines = [`${step.name} · ${row && row.name ? row.name : `child ${index}`} (index ${index})`, `status: ${STATUSES[row ? row.status : QUEUED]}`];
+    if (row && row.attempts) lines.push(`attempts: ${row.attempts}`);
+    if (row && row.start >= 0) lines.push(`started at ${formatMs(row.start)}${row.end >= 0 ? `, took ${formatMs(row.end - row.start)}` : ""}`);
+    if (row && row.error) lines.push(`error: ${row.error}`);
+    tooltip.textContent = lines.join("\n");
+    tooltip.style.left = `${event.clientX + 14}px`;
+    tooltip.style.top = `${event.clientY + 14}px`;
+    tooltip.hidden = false;
+  });
+  $("timeline").addEventListener("mouseleave", () => (tooltip.hidden = true));
+  schedule();
+})();
