@@ -227,17 +227,39 @@
     return { context, width };
   }
 
-  function drawChart(span) {
+  /** Times of the axis' grid lines: a round step giving about eight of them. */
+  function ticks(span) {
+    const rough = span / 8;
+    const power = Math.pow(10, Math.floor(Math.log10(Math.max(rough, 1))));
+    const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) || power * 10;
+    const out = [];
+    for (let t = step; t < span; t += step) out.push(t);
+    return out;
+  }
+
+  /** The concurrency chart, on the same time axis as the rows below it (`left` is where time 0 is). */
+  function drawChart(span, left) {
     const canvas = $("chart");
     const height = 90;
     const { context, width } = fitCanvas(canvas, height);
     const peak = Math.max(1, ...steps.map((step) => (step.info ? step.info.concurrent_peak : 0)));
-    const plot = { left: 34, right: width - 8, top: 8, bottom: height - 18 };
+    const plot = { left: Math.max(left, 30), right: width - 8, top: 8, bottom: height - 18 };
     context.fillStyle = "#6b7385";
     context.font = "11px system-ui, sans-serif";
-    context.fillText(String(peak), 4, plot.top + 8);
-    context.fillText("0", 4, plot.bottom);
-    context.fillText(formatMs(span), plot.right - 60, height - 4);
+    context.textAlign = "right";
+    context.fillText(plot.left >= 100 ? `${peak} running` : String(peak), plot.left - 6, plot.top + 8);
+    context.fillText("0", plot.left - 6, plot.bottom);
+    context.textAlign = "center";
+    context.strokeStyle = "#eef0f4";
+    for (const tick of ticks(span)) {
+      const x = plot.left + (tick / span) * (plot.right - plot.left);
+      context.beginPath();
+      context.moveTo(x, plot.top);
+      context.lineTo(x, plot.bottom);
+      context.stroke();
+      context.fillText(formatMs(tick), x, height - 4);
+    }
+    context.textAlign = "left";
     context.strokeStyle = "#e3e6ec";
     context.strokeRect(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
     if (!samples.t.length) return;
@@ -269,6 +291,11 @@
     context.stroke();
   }
 
+  /** Room for the row names when rows are tall enough to carry them; else time starts at the edge. */
+  function labelWidth(count) {
+    return rowHeight(count) >= 14 ? 150 : 30;
+  }
+
   function rowHeight(count) {
     return count <= 40 ? 18 : count <= 400 ? 8 : count <= 4000 ? 3 : 2;
   }
@@ -293,8 +320,10 @@
     setText("rows-note", count ? `(${count.toLocaleString("en")} rows${height < 8 ? ", hover for details" : ""})` : "");
     const { context, width } = fitCanvas($("rows"), viewport);
     const labels = height >= 14;
-    const left = labels ? 150 : 4;
+    const left = labelWidth(count);
     const scale = (width - left - 8) / span;
+    context.fillStyle = "#eef0f4";
+    for (const tick of ticks(span)) context.fillRect(left + tick * scale, 0, 1, viewport);
     const top = box.scrollTop;
     const firstRow = Math.floor(top / height);
     const lastRow = Math.min(count - 1, Math.ceil((top + viewport) / height));
@@ -339,7 +368,7 @@
     const t = now();
     const span = Math.max(t, 1) * 1.02;
     drawCounters(t);
-    drawChart(span);
+    drawChart(span, labelWidth(layout()));
     drawRows(span);
     state.dirty = false;
     // While the run is live the bars of running children grow with the clock.
