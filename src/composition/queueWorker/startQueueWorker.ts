@@ -41,6 +41,10 @@ export interface QueueWorkerOptions {
   readonly pythonNodesDir?: string;
   /** Python interpreter with grpc (default `BLOK_PYTHON`, auto-detected). */
   readonly python?: string;
+  /** Full gRPC service name of the Python runtime (`--python-service`; wins over `RUNTIME_PYTHON3_SERVICE`). */
+  readonly pythonService?: string;
+  /** Largest Python request and reply, bytes (`--python-max-message-mb`; wins over `RUNTIME_PYTHON3_MAX_MESSAGE_MB`). */
+  readonly pythonMaxMessageBytes?: number;
   /** Worker threads for `local` children with isolation `worker` (default one per core). */
   readonly threads?: number;
   /** Heap cap of each of those threads, in MB (default: see `workerPlugin`'s `heapMb`). */
@@ -213,7 +217,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const logger = options.logger ?? new DefaultLogger({ write: (line) => process.stderr.write(`${line}\n`) });
 
   const plugins = options.plugins ?? [
-    lazyPythonPlugin({ ...(options.pythonNodesDir ? { nodesDir: options.pythonNodesDir } : {}), ...(options.python ? { python: options.python } : {}) }),
+    lazyPythonPlugin({
+      ...(options.pythonNodesDir ? { nodesDir: options.pythonNodesDir } : {}),
+      ...(options.python ? { python: options.python } : {}),
+      ...(options.pythonService ? { service: options.pythonService } : {}),
+      ...(options.pythonMaxMessageBytes ? { maxMessageBytes: options.pythonMaxMessageBytes } : {}),
+    }),
     lazyWorkerPlugin({
       ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
