@@ -11,6 +11,7 @@ import { FIXTURES } from "./support.js";
 // The live run page in a real browser: Debian's chromium, driven by playwright-core (no browser
 // download). In CI (CI=true) a missing chromium fails the suite: scripts/install-system-deps.sh
 // installs it. Elsewhere the suite is skipped without it.
+process.env.CONSOLE_LOG_ACTIVE = "false";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const present = existsSync(CHROMIUM);
 const inCi = process.env.CI === "true" || process.env.CI === "1";
