@@ -1,3 +1,4 @@
+import { cp } from "node:fs/promises";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
@@ -15,4 +16,8 @@ export default defineConfig({
   shims: true,
   // The OpenTelemetry SDK (devDependencies) is imported only when tracing is on: never bundled.
   external: [/^@opentelemetry\//],
+  // The live run page's sources, read at run time (new URL("./view/", import.meta.url)).
+  async onSuccess() {
+    await cp("src/server/view", "dist/view", { recursive: true });
+  },
 });

@@ -58,7 +58,7 @@ describe("the server's token and the workflow", () => {
   });
 });
 
-describe("access tokens for event streams (EventSource cannot send headers)", () => {
+describe("access tokens for a run's event stream and page (EventSource cannot send headers)", () => {
   const auth = { authorization: "Bearer s3cret" };
   const startRun = async (): Promise<string> => {
     const res = await fetch(`${server.url}/fan`, { method: "POST", headers: { ...auth, "content-type": "application/json", prefer: "respond-async" }, body: '{"ms":1}' });
@@ -79,12 +79,28 @@ describe("access tokens for event streams (EventSource cannot send headers)", ()
     expect((await fetch(`${server.url}${minted.events_url}`)).status).toBe(401);
   });
 
-  it("opens nothing else: not another run's stream, not the run itself, not a forged token", async () => {
+  it("opens that run's read-only routes: its record, its events and its live page (view_url)", async () => {
+    const id = await startRun();
+    const minted = (await mint(id)) as Awaited<ReturnType<typeof mint>> & { view_url: string };
+    const query = `?access_token=${encodeURIComponent(minted.access_token)}`;
+    expect(minted.view_url).toBe(`/runs/${id}/view${query}`);
+    const page = await fetch(`${server.url}${minted.view_url}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(((await (await fetch(`${server.url}/runs/${id}${query}`)).json()) as { id: string }).id).toBe(id);
+  });
+
+  it("opens nothing else: not another run, not a write, not the list, not a forged token", async () => {
     const [one, two] = [await startRun(), await startRun()];
     const { access_token } = await mint(one);
     const query = `?access_token=${encodeURIComponent(access_token)}`;
     expect((await fetch(`${server.url}/runs/${two}/events${query}`)).status).toBe(401);
-    expect((await fetch(`${server.url}/runs/${one}${query}`)).status).toBe(401);
+    expect((await fetch(`${server.url}/runs/${two}/view${query}`)).status).toBe(401);
+    expect((await fetch(`${server.url}/runs/${two}${query}`)).status).toBe(401);
+    expect((await fetch(`${server.url}/runs/${one}${query}`, { method: "DELETE" })).status).toBe(401);
+    expect((await fetch(`${server.url}/runs/${one}/access-token${query}`, { method: "POST" })).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics${query}`)).status).toBe(401);
+    expect((await fetch(`${server.url}/fan${query}`, { method: "POST", body: "{}" })).status).toBe(401);
     expect((await fetch(`${server.url}/runs${query}`)).status).toBe(401);
     const [expiry] = access_token.split(".");
     expect((await fetch(`${server.url}/runs/${one}/events?access_token=${Number(expiry) + 60_000}.${access_token.split(".")[1]}`)).status).toBe(401);

@@ -7,6 +7,20 @@ import { UsageError } from "./usageError.js";
 export const MIN_WORKER_HEAP_MB = 16;
 
 
+/** The usage lines of the Python wire flags, shared by `run`, `serve` and `worker`. */
+export const PYTHON_WIRE_USAGE = `  --python-service <name>      gRPC service of the Python runtime, e.g. nanoservice.workflow.v1.NodeService
+                               (default: $RUNTIME_PYTHON3_SERVICE, else that one with one fallback
+                               to blok.workflow.v1.NodeService)
+  --python-max-message-mb <n>  largest Python request/reply in MiB, client and bundled runtime
+                               (default: $RUNTIME_PYTHON3_MAX_MESSAGE_MB, else 64)
+`;
+
+/** The Python wire flags as `parseOptions` declares them, shared by `run`, `serve` and `worker`. */
+export const PYTHON_WIRE_FLAGS = {
+  "python-service": { type: "string" },
+  "python-max-message-mb": { type: "string" },
+} as const;
+
 export type ProgressStyle = "auto" | "bar" | "ndjson" | "none";
 
 /** `blok-parallel run ...` */
@@ -56,12 +70,7 @@ Options:
                                when RUNTIME_PYTHON3_HOST is set (without it: the runtime at
                                RUNTIME_PYTHON3_HOST, else the bundled one on $PYTHON_NODES_PATH)
   --python <interpreter>       Python interpreter with grpc (default: $BLOK_PYTHON, auto-detected)
-  --python-service <name>      gRPC service of the Python runtime, e.g. nanoservice.workflow.v1.NodeService
-                               (default: $RUNTIME_PYTHON3_SERVICE, else that one with one fallback
-                               to blok.workflow.v1.NodeService)
-  --python-max-message-mb <n>  largest Python request/reply in MiB, client and bundled runtime
-                               (default: $RUNTIME_PYTHON3_MAX_MESSAGE_MB, else 64)
-  --workers <n>                worker threads for isolation "worker" (default: one per core)
+${PYTHON_WIRE_USAGE}  --workers <n>                worker threads for isolation "worker" (default: one per core)
   --worker-heap-mb <mb>        heap cap of each worker thread: a child allocating past it fails,
                                the host stays up (default: node's --max-old-space-size, else a
                                quarter of the machine's memory shared by the threads)
@@ -89,8 +98,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
     nodes: { type: "string" },
     "python-nodes": { type: "string" },
     python: { type: "string" },
-    "python-service": { type: "string" },
-    "python-max-message-mb": { type: "string" },
+    ...PYTHON_WIRE_FLAGS,
     workers: { type: "string" },
     "worker-heap-mb": { type: "string" },
     progress: { type: "string", default: "auto" },
@@ -134,7 +142,7 @@ export function parseArgs(argv: readonly string[]): RunCommand | HelpCommand {
 }
 
 /** `--python-service` and `--python-max-message-mb`, checked; absent flags stay absent. */
-function pythonWireOptions(service: string | undefined, maxMessageMb: string | undefined): Pick<RunCommand, "pythonService" | "pythonMaxMessageBytes"> {
+export function pythonWireOptions(service: string | undefined, maxMessageMb: string | undefined): Pick<RunCommand, "pythonService" | "pythonMaxMessageBytes"> {
   try {
     return {
       ...(service === undefined ? {} : { pythonService: checkNodeServiceName(service, "--python-service") }),

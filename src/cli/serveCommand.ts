@@ -1,6 +1,7 @@
 import { startServer, DEFAULT_BODY_LIMIT_MB, DEFAULT_HOST, DEFAULT_PORT } from "../server/index.js";
 import { createPlugins } from "./createPlugins.js";
 import { errorParagraph } from "./formatError.js";
+import { MIN_WORKER_HEAP_MB, PYTHON_WIRE_FLAGS, PYTHON_WIRE_USAGE, pythonWireOptions, type RunCommand } from "./parseArgs.js";
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import type { CliIO } from "./runCommand.js";
 import { runSubcommand } from "./runSubcommand.js";
@@ -8,13 +9,10 @@ import { onShutdownSignals } from "./shutdownSignals.js";
 import { startTracing, type Tracing } from "../telemetry/index.js";
 import { UsageError } from "./usageError.js";
 
-/** `blok-parallel serve ...` */
-export interface ServeCommand {
+/** `blok-parallel serve ...`: the runtime settings are `run`'s (Python, its wire, worker threads, expressions). */
+export interface ServeCommand extends Pick<RunCommand, "nodesDir" | "pythonNodesDir" | "python" | "pythonService" | "pythonMaxMessageBytes" | "workers" | "workerHeapMb" | "expressionTimeoutMs"> {
   readonly command: "serve";
   readonly workflowsDir: string;
-  readonly nodesDir: string | undefined;
-  readonly pythonNodesDir: string | undefined;
-  readonly python: string | undefined;
   readonly host: string;
   readonly port: number;
   /** Bearer token every route but /health-check needs; `--token`, else `BLOK_PARALLEL_TOKEN`. */
@@ -44,6 +42,12 @@ Options:
   --nodes <dir>                directory of local nodes (default: $NODES_PATH)
   --python-nodes <dir>         directory of Python nodes (starts the bundled Python runtime on first use)
   --python <interpreter>       Python interpreter with grpc (default: $BLOK_PYTHON, auto-detected)
+${PYTHON_WIRE_USAGE}  --workers <n>                worker threads for isolation "worker" (default: one per core)
+  --worker-heap-mb <mb>        heap cap of each worker thread (default: node's --max-old-space-size,
+                               else a quarter of the machine's memory shared by the threads)
+  --expression-timeout-ms <ms>
+                               time limit of a step's js/ and \${...} expressions, 0 = none
+                               (default: $BLOK_EXPRESSION_TIMEOUT_MS, else 1000)
   --host <address>             interface to bind (default: ${DEFAULT_HOST})
   --port <n>                   port; 0 picks a free one (default: ${DEFAULT_PORT})
   --token <token>              every route but /health-check needs "Authorization: Bearer <token>"
@@ -67,6 +71,10 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     nodes: { type: "string" },
     "python-nodes": { type: "string" },
     python: { type: "string" },
+    ...PYTHON_WIRE_FLAGS,
+    workers: { type: "string" },
+    "worker-heap-mb": { type: "string" },
+    "expression-timeout-ms": { type: "string" },
     host: { type: "string" },
     port: { type: "string" },
     token: { type: "string" },
@@ -89,6 +97,10 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     nodesDir: values.nodes ?? env.NODES_PATH,
     pythonNodesDir: values["python-nodes"],
     python: values.python,
+    ...pythonWireOptions(values["python-service"], values["python-max-message-mb"]),
+    workers: wholeNumberOption("workers", values.workers),
+    workerHeapMb: wholeNumberOption("worker-heap-mb", values["worker-heap-mb"], MIN_WORKER_HEAP_MB),
+    expressionTimeoutMs: wholeNumberOption("expression-timeout-ms", values["expression-timeout-ms"], 0),
     host: values.host ?? DEFAULT_HOST,
     port,
     token,
@@ -122,7 +134,7 @@ export function serveMain(argv: readonly string[], io: CliIO): Promise<number> {
  * @returns 0 after a clean shutdown, 1 when the server cannot start.
  */
 export async function runServeCommand(command: ServeCommand, io: CliIO): Promise<number> {
-  const plugins = await createPlugins({ nodesDir: command.nodesDir, pythonNodesDir: command.pythonNodesDir, python: command.python, workers: undefined, workerHeapMb: undefined });
+  const plugins = await createPlugins(command);
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const disposeSignals = onShutdownSignals({
@@ -141,6 +153,7 @@ export async function runServeCommand(command: ServeCommand, io: CliIO): Promise
       workflowsDir: command.workflowsDir,
       ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}),
       plugins,
+      ...(command.expressionTimeoutMs !== undefined ? { expressionTimeoutMs: command.expressionTimeoutMs } : {}),
       host: command.host,
       port: command.port,
       ...(command.token !== undefined ? { token: command.token } : {}),

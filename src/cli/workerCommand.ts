@@ -4,13 +4,13 @@ import { DEFAULT_QUEUE_NAME } from "../runtimes/queue/index.js";
 import { errorParagraph } from "./formatError.js";
 import { onShutdownSignals } from "./shutdownSignals.js";
 import { startTracing, type Tracing } from "../telemetry/index.js";
-import { MIN_WORKER_HEAP_MB } from "./parseArgs.js";
+import { MIN_WORKER_HEAP_MB, PYTHON_WIRE_FLAGS, PYTHON_WIRE_USAGE, pythonWireOptions, type RunCommand } from "./parseArgs.js";
 import { parseOptions, wholeNumberOption } from "./parseOptions.js";
 import { UsageError } from "./usageError.js";
 import type { CliIO } from "./runCommand.js";
 
 /** `blok-parallel worker ...` */
-export interface WorkerCommand {
+export interface WorkerCommand extends Pick<RunCommand, "pythonService" | "pythonMaxMessageBytes"> {
   readonly command: "worker";
   readonly redisUrl: string;
   readonly queue: string;
@@ -52,7 +52,7 @@ Options:
   --python-nodes <dir>         directory of Python nodes; starts the bundled Python runtime on first
                                use (default: $PYTHON_NODES_PATH)
   --python <interpreter>       Python interpreter with grpc (default: $BLOK_PYTHON, auto-detected)
-  --concurrency <n>            jobs this process runs at once (default: 1; raise it for I/O-bound
+${PYTHON_WIRE_USAGE}  --concurrency <n>            jobs this process runs at once (default: 1; raise it for I/O-bound
                                nodes or children with isolation "worker")
   --workers <n>                worker threads for isolation "worker" (default: one per core)
   --worker-heap-mb <mb>        heap cap of each worker thread: a child allocating past it fails,
@@ -85,6 +85,7 @@ export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     nodes: { type: "string" },
     "python-nodes": { type: "string" },
     python: { type: "string" },
+    ...PYTHON_WIRE_FLAGS,
     concurrency: { type: "string" },
     workers: { type: "string" },
     "worker-heap-mb": { type: "string" },
@@ -113,6 +114,7 @@ export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     nodesDir: values.nodes ?? env.NODES_PATH,
     pythonNodesDir: values["python-nodes"] ?? env.PYTHON_NODES_PATH,
     python: values.python,
+    ...pythonWireOptions(values["python-service"], values["python-max-message-mb"]),
     concurrency: wholeNumberOption("concurrency", values.concurrency, 1) ?? 1,
     workers: wholeNumberOption("workers", values.workers, 1),
     workerHeapMb: wholeNumberOption("worker-heap-mb", values["worker-heap-mb"], MIN_WORKER_HEAP_MB),
@@ -184,6 +186,8 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
       ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}),
       ...(command.pythonNodesDir ? { pythonNodesDir: command.pythonNodesDir } : {}),
       ...(command.python ? { python: command.python } : {}),
+      ...(command.pythonService ? { pythonService: command.pythonService } : {}),
+      ...(command.pythonMaxMessageBytes ? { pythonMaxMessageBytes: command.pythonMaxMessageBytes } : {}),
       ...(command.workers ? { threads: command.workers } : {}),
       ...(command.workerHeapMb ? { workerHeapMb: command.workerHeapMb } : {}),
       ...(command.lockDurationMs !== undefined ? { lockDuration: command.lockDurationMs } : {}),

@@ -20,6 +20,10 @@ export interface QueueWorkerOptions {
   readonly pythonNodesDir?: string;
   /** Python interpreter with grpc (default `BLOK_PYTHON`, auto-detected). */
   readonly python?: string;
+  /** Full gRPC service name of the Python runtime (`--python-service`; wins over `RUNTIME_PYTHON3_SERVICE`). */
+  readonly pythonService?: string;
+  /** Largest Python request and reply, bytes (`--python-max-message-mb`; wins over `RUNTIME_PYTHON3_MAX_MESSAGE_MB`). */
+  readonly pythonMaxMessageBytes?: number;
   /** Worker threads for `local` children with isolation `worker` (default one per core). */
   readonly threads?: number;
   /** Heap cap of each of those threads, in MB (default: see `workerPlugin`'s `heapMb`). */

@@ -7,6 +7,8 @@ export interface DefaultRuntimeOptions {
   readonly nodesDir?: string;
   readonly pythonNodesDir?: string;
   readonly python?: string;
+  readonly pythonService?: string;
+  readonly pythonMaxMessageBytes?: number;
   readonly threads?: number;
   readonly workerHeapMb?: number;
 }
@@ -18,7 +20,12 @@ export interface DefaultRuntimeOptions {
  */
 export function defaultRuntimePlugins(options: DefaultRuntimeOptions): RuntimePlugin[] {
   return [
-    lazyPythonPlugin({ ...(options.pythonNodesDir ? { nodesDir: options.pythonNodesDir } : {}), ...(options.python ? { python: options.python } : {}) }),
+    lazyPythonPlugin({
+      ...(options.pythonNodesDir ? { nodesDir: options.pythonNodesDir } : {}),
+      ...(options.python ? { python: options.python } : {}),
+      ...(options.pythonService ? { service: options.pythonService } : {}),
+      ...(options.pythonMaxMessageBytes ? { maxMessageBytes: options.pythonMaxMessageBytes } : {}),
+    }),
     lazyWorkerPlugin({
       ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
