@@ -2,7 +2,7 @@ import type { Condition, Context, NodeBase } from "../blok/index.js";
 import { NodeBlok } from "../blok/index.js";
 
 /**
- * Blok's `@blok-ts/if-else` flow node (blok-compat 1.6). Its node config is
+ * Blok's `@blok-ts/if-else` flow node. Its node config is
  * `{ conditions: [{ type: "if", condition: "<js>", steps: [...] }, ..., { type: "else", steps: [...] }] }`;
  * it returns the steps of the first matching entry, which the runner then runs in place of it.
  *

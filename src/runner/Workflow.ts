@@ -1,7 +1,7 @@
 import type { NodeConfig, Step } from "../blok/index.js";
 
 /**
- * A Blok workflow document (blok-compat 1.1). Only `name`, `steps` and `nodes` affect a run;
+ * A Blok workflow document. Only `name`, `steps` and `nodes` affect a run;
  * `version`, `description`, `trigger` and any other keys are carried along untouched.
  *
  * @example

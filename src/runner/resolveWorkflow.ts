@@ -27,7 +27,7 @@ export type ResolveWorkflowOptions = {
 };
 
 /**
- * Resolves a validated workflow like Blok's `Configuration.init` (blok-compat 1.5): every
+ * Resolves a validated workflow like Blok's `Configuration.init`: every
  * top-level step, then every node config, eagerly (all branches, whether or not they will run):
  *
  * - `steps` array → resolved into instances; **all other keys are kept** (stock Blok replaces

@@ -24,7 +24,7 @@ export type ResolveOptions = {
 const BUILT_IN_TYPES = ["module", "local"] as const;
 
 /**
- * Resolves one step into a fresh node instance, as Blok's `Configuration` does (blok-compat 1.5):
+ * Resolves one step into a fresh node instance, as Blok's `Configuration` does:
  * `module` → a per-use clone from the registry, `local` → a new instance loaded from the nodes
  * directory, other types → the matching injected resolver. The step's `node`, `name`, `active`
  * (default `true`), `stop` (default `false`) and `set_var` (default `false`) are then copied onto

@@ -15,7 +15,7 @@ const validator = new Validator();
  * Base class of every node, as Blok's `NodeBlok<T>`: implement `handle(ctx, inputs)`, optionally
  * set `inputSchema`, `contentType` and (for step-returning nodes) `flow` in the constructor.
  *
- * `run` does what Blok's does (blok-compat 3.5): it copies this step's `inputs` (or `conditions`),
+ * `run` does what Blok's does: it copies this step's `inputs` (or `conditions`),
  * maps them against `data = ctx.response.data || ctx.request.body` (second pass), validates them
  * against `inputSchema`, calls `handle`, then either stores `result.data` in `ctx.vars[name]`
  * (`set_var`) or returns the result with this node's `contentType`. Differences from stock Blok,

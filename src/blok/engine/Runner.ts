@@ -4,7 +4,7 @@ import type { NodeBase } from "../contracts/NodeBase.js";
 import { toGlobalError } from "../contracts/toGlobalError.js";
 
 /**
- * Runs resolved steps in order against `ctx`, exactly like Blok's step loop (blok-compat 3.2):
+ * Runs resolved steps in order against `ctx`, exactly like Blok's step loop:
  *
  * - `ctx.config` is shallow-copied once, so nodes adding keys do not touch the caller's map;
  * - a step with `active === false` is skipped; a step with `stop` ends the run (successfully)

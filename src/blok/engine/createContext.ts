@@ -34,8 +34,8 @@ export type CreateContextOptions = {
 };
 
 /**
- * Builds a fresh {@link Context} the way Blok's trigger does at the start of a request
- * (blok-compat 2.2): `response` is `{ data: "", contentType: "", success: true, error: null }`,
+ * Builds a fresh {@link Context} the way Blok's trigger does at the start of a request:
+ * `response` is `{ data: "", contentType: "", success: true, error: null }`,
  * `error` is `{ message: [] }`, `eventLogger` and `_PRIVATE_` are `null`, `vars` and `func` are
  * absent, and `env` is defined enumerable, non-writable and non-configurable.
  *

@@ -12,12 +12,12 @@ export type InputsCopy =
 const NOTHING_MAPPED: FirstPassRecord = new Map();
 
 /**
- * Blok's second mapping pass (blok-compat 4.2), for what `handle` receives: the node config's
+ * Blok's second mapping pass, for what `handle` receives: the node config's
  * `inputs`, or its `conditions` when `inputs` maps to nothing. Strings the first pass left
  * unchanged (they failed, or needed `data`) are mapped again, whole and as written, with `data`;
  * slots the first pass (or any pass) rewrote keep their value as is: it is data.
  *
- * Results are Blok's for every case of blok-compat 4.2, with these differences: values an
+ * Results are Blok's for every case of the released runner, with these differences: values an
  * expression or a substitution produced are never read as templates again (stock Blok reads a
  * dataset pulled in with `js/ctx.vars.x` on every step, and a request value substituted by
  * `${...}`, as templates: a record whose text starts with `js/` would be executed); such values

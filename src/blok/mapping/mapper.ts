@@ -98,7 +98,7 @@ export function mapValue(value: unknown, ctx: Context, data?: unknown): unknown 
 export type FirstPassRecord = ReadonlyMap<object, ReadonlySet<string | number>>;
 
 /**
- * Blok's first mapping pass (blok-compat 4.2): maps `config` **in place** with no `data`, like
+ * Blok's first mapping pass: maps `config` **in place** with no `data`, like
  * {@link mapValue}, and records which slots it rewrote. A string whose evaluation fails here is
  * left exactly as written, for the second pass to map whole with `data`.
  *
