@@ -1,6 +1,6 @@
 import { DefaultLogger } from "../blok/index.js";
-import { type QueueWorker, type QueueWorkerEvent, startQueueWorker } from "../composition/queueWorker/index.js";
-import { DEFAULT_QUEUE_NAME } from "../runtimes/queue/index.js";
+import type { QueueWorker, QueueWorkerEvent } from "../composition/queueWorker/index.js";
+import { DEFAULT_QUEUE_NAME } from "../runtimes/queue/protocol.js";
 import { errorParagraph } from "./formatError.js";
 import { onShutdownSignals } from "./shutdownSignals.js";
 import { MIN_WORKER_HEAP_MB } from "./parseArgs.js";
@@ -173,6 +173,8 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
   let lastErrorAt = 0;
   let worker: QueueWorker;
   try {
+    // Imported here, so the CLI's other commands (and `worker --help`) never load bullmq.
+    const { startQueueWorker } = await import("../composition/queueWorker/index.js");
     worker = await startQueueWorker({
       redisUrl: command.redisUrl,
       queue: command.queue,

@@ -1,4 +1,6 @@
-import { DelayedError, type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
+import type * as BullMQ from "bullmq";
+import type { Job } from "bullmq";
+import { requirePeer } from "../../peers/index.js";
 import type { Redis } from "ioredis";
 import { type Context, createContext, DefaultLogger, type LoggerContext, type NodeBase, type NodeLike, runWithInputs } from "../../blok/index.js";
 import { setChildHooks } from "../../ports/index.js";
@@ -26,6 +28,10 @@ import {
   sharedContextKey,
 } from "../../runtimes/queue/protocol.js";
 import { checkRedisUrl, redactRedisUrl } from "../../runtimes/queue/redisUrl.js";
+
+// bullmq is an optional peer, loaded when this module is: only the queue worker imports it.
+const { DelayedError, UnrecoverableError, WaitingError, Worker } = requirePeer<typeof BullMQ>("bullmq");
+type Worker = BullMQ.Worker;
 
 /** Options of {@link startQueueWorker}. */
 export interface QueueWorkerOptions {

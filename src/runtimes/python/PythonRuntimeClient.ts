@@ -1,4 +1,6 @@
-import { Client, connectivityState, credentials, Metadata, status as grpcStatus, type ServiceError, type StatusObject } from "@grpc/grpc-js";
+import type * as Grpc from "@grpc/grpc-js";
+import type { ServiceError, StatusObject } from "@grpc/grpc-js";
+import { requirePeer } from "../../peers/index.js";
 import { performance } from "node:perf_hooks";
 import {
   PythonCallAbortedError,
@@ -17,6 +19,11 @@ import {
   type NodeRequestMessage,
   type NodeResponseMessage,
 } from "./nodeServiceMethod.js";
+
+// @grpc/grpc-js is an optional peer, loaded when this module is: only the Python runtime imports it.
+const { Client, connectivityState, credentials, Metadata, status: grpcStatus } = requirePeer<typeof Grpc>("@grpc/grpc-js");
+type Client = Grpc.Client;
+type connectivityState = Grpc.connectivityState;
 
 /** Options of {@link PythonRuntimeClient}. */
 export interface PythonRuntimeClientOptions {

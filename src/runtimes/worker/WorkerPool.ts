@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { deserialize } from "node:v8";
 import type { Worker } from "node:worker_threads";
-import { Piscina } from "piscina";
+import type * as PiscinaModule from "piscina";
+import { requirePeer } from "../../peers/index.js";
 import { WorkerCloneError } from "./errors.js";
 import { WorkerCrashedError } from "./errors.js";
 import { WorkerHeapLimitError } from "./errors.js";
@@ -15,6 +16,10 @@ import type { ResultEnvelope, TaskMessage, WorkerTaskTiming } from "./protocol.j
 import { locateUncloneable } from "./thread/locate-uncloneable.cjs";
 import { ThreadSlots } from "./ThreadSlots.js";
 import { parseWorkerPoolOptions, type WorkerPoolOptions } from "./WorkerPoolOptions.js";
+
+// piscina is an optional peer, loaded when this module is: only the worker runtime imports it.
+const { Piscina } = requirePeer<typeof PiscinaModule>("piscina");
+type Piscina<T, R> = PiscinaModule.Piscina<T, R>;
 
 /**
  * The thread-side entry. Resolved next to this module so the same line works from `src/` (vitest,
