@@ -53,9 +53,11 @@ describe("optional peers", () => {
     expect(requirePeer<typeof import("piscina")>("piscina").Piscina).toBeTypeOf("function");
   });
 
-  it("MissingPeerError names the peer, the feature and the install command", () => {
-    const error = new MissingPeerError("piscina", 'the worker-thread runtime (isolation "worker")', "npm install piscina");
-    expect(error).toMatchObject({ name: "MissingPeerError", peer: "piscina", install: "npm install piscina" });
-    expect(error.message).toBe('the worker-thread runtime (isolation "worker") needs piscina; install it: npm install piscina');
+  it("MissingPeerError names the missing packages, the feature and the install command", () => {
+    const one = new MissingPeerError("piscina", 'the worker-thread runtime (isolation "worker")', "npm install piscina");
+    expect(one).toMatchObject({ name: "MissingPeerError", peer: "piscina", missing: ["piscina"], install: "npm install piscina" });
+    expect(one.message).toBe('the worker-thread runtime (isolation "worker") needs piscina; install it: npm install piscina');
+    const two = new MissingPeerError("bullmq", "the queue backend", "npm install bullmq ioredis", ["bullmq", "ioredis"]);
+    expect(two.message).toBe("the queue backend needs bullmq, ioredis; install them: npm install bullmq ioredis");
   });
 });

@@ -28,16 +28,25 @@ function packageOf(specifier: string): OptionalPeer {
   return (specifier.startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1)).join("/") as OptionalPeer;
 }
 
-/** Throws {@link MissingPeerError} when `specifier` cannot be resolved; other failures (a broken install) go through. */
-function checkInstalled(specifier: string, feature: string | undefined): void {
+/** The resolution error of `specifier`, or `undefined` when it resolves; other failures (a broken install) go through. */
+function notFound(specifier: string): Error | undefined {
   try {
     load.resolve(specifier);
+    return undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
-    const peer = packageOf(specifier);
-    const known = OPTIONAL_PEERS[peer];
-    throw new MissingPeerError(peer, feature ?? known.feature, `npm install ${known.install.join(" ")}`, error);
+    return error as Error;
   }
+}
+
+/** Throws {@link MissingPeerError} when `specifier` cannot be resolved, naming every missing package of its feature. */
+function checkInstalled(specifier: string, feature: string | undefined): void {
+  const error = notFound(specifier);
+  if (!error) return;
+  const peer = packageOf(specifier);
+  const known = OPTIONAL_PEERS[peer];
+  const missing = known.install.filter((name) => name === peer || notFound(name));
+  throw new MissingPeerError(peer, feature ?? known.feature, `npm install ${known.install.join(" ")}`, missing, error);
 }
 
 /**
