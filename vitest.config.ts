@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Type tests (*.test-d.ts) pin the public API's types; tsc checks only them and what they import.
+    typecheck: { enabled: true, include: ["spec/**/*.test-d.ts"] },
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],

@@ -1,11 +1,53 @@
 /**
  * `@blok-ts/parallel-execution`: a parallel execution container node for Blok workflows, on a
- * reactive RxJS executor. The framework-free executor alone is also published as
- * `@blok-ts/parallel-execution/core`.
+ * reactive RxJS executor. This entry holds the container, the Blok surface it runs on and the
+ * environment that wires them; it loads no optional peer (gRPC, piscina, BullMQ, ioredis, tsx).
+ * The other entry points:
+ *
+ * - `@blok-ts/parallel-execution/core`: the framework-free executor (`executeParallel`, `parallel`, its errors);
+ * - `@blok-ts/parallel-execution/python`: the Python runtime client and launcher (needs @grpc/grpc-js, @grpc/proto-loader);
+ * - `@blok-ts/parallel-execution/worker`: the worker-thread pool (needs piscina);
+ * - `@blok-ts/parallel-execution/queue`: the BullMQ backend and its worker (needs bullmq, ioredis).
+ *
+ * `pythonPlugin` and `workerPlugin` are here: they import their runtime on first use.
  * @packageDocumentation
  */
-export * from "./core/index.js";
-export * from "./node/index.js";
+export type {
+  ChildErrorEntry,
+  ChildEvent,
+  ChildRecord,
+  ChildStatus,
+  ExecutionInfo,
+  ExecutionOptions,
+  ExecutionOptionsInput,
+  FailureReason,
+  FinishedEvent,
+  ParallelEvent,
+  ParallelResult,
+  ProgressEvent,
+  ProgressMode,
+  RetryPolicy,
+} from "./core/index.js";
+export {
+  type BlokHost,
+  type ChildBackend,
+  type ChildDescriptor,
+  ChildResolutionError,
+  CONTAINER_LIMITS,
+  type ContainerConfig,
+  type ContainerConfigInput,
+  containerConfigSchema,
+  type ContainerDependencies,
+  type ContainerExecution,
+  type ContainerOutput,
+  createParallelExecutionNode,
+  defaultHost,
+  type HostClasses,
+  type HostGlobalError,
+  type MapBlock,
+  NestingError,
+  readContainerConfig,
+} from "./node/index.js";
 export {
   type ChildHooks,
   type ChildResolver,
@@ -32,6 +74,7 @@ export {
   type HostChildResolverOptions,
   type HostNodeSource,
   type PythonPluginOptions,
+  type PythonRuntimePlugin,
   pythonPlugin,
   type RuntimePlugin,
   type WorkerPluginOptions,
@@ -51,18 +94,4 @@ export {
 } from "./blok/index.js";
 export { createRegistry, loadWorkflow, type RunObserver, type RunWorkflowOptions, runWorkflow, type Workflow, type WorkflowRun } from "./runner/index.js";
 export { NodeRegistry } from "./runtimes/module/index.js";
-export { openPythonRuntime, PythonNode, PythonRuntimeClient, startPythonRuntime } from "./runtimes/python/index.js";
-export {
-  BLOK_NODE_SERVICE_NAME,
-  PythonMessageTooLargeError,
-  PythonRuntimeCrashError,
-  PythonRuntimeDownError,
-  RELEASED_NODE_SERVICE_NAME,
-  superviseBundledRuntime,
-  type OpenedPythonRuntime,
-  type OpenPythonRuntimeOptions,
-  type PythonRuntimeAvailability,
-  type PythonSupervisionOptions,
-} from "./runtimes/python/index.js";
-export { WorkerNode, WorkerPool } from "./runtimes/worker/index.js";
-export { createTracing, RunTracer, startTracing, TelemetryPackageMissingError, type Tracing } from "./telemetry/index.js";
+export { MissingPeerError } from "./peers/index.js";

@@ -7,23 +7,25 @@ import { importsOf, sourceFiles } from "./importGraph.js";
 // them, in blok/mapping, whose functions take a Context.
 const BLOK = ["blok/mapping", "blok/contracts", "blok/engine", "blok/adapters", "blok"];
 const RUNTIMES = ["runtimes/local", "runtimes/module", "runtimes/python", "runtimes/worker", "runtimes/queue"];
+// `peers` (loading optional peer dependencies) is a leaf every room above the container may use.
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
+  peers: [],
   "blok/mapping": ["core"],
   "blok/contracts": ["core", "blok/mapping"],
   "blok/engine": ["core", "blok/mapping", "blok/contracts"],
-  "blok/adapters": ["core", "blok/mapping", "blok/contracts", "blok/engine"],
-  blok: ["core", ...BLOK],
+  "blok/adapters": ["core", "peers", "blok/mapping", "blok/contracts", "blok/engine"],
+  blok: ["core", "peers", ...BLOK],
   ports: ["core", ...BLOK],
   node: ["core", ...BLOK, "ports"],
-  ...Object.fromEntries(RUNTIMES.map((room) => [room, ["core", ...BLOK, "ports"]])),
-  runtimes: ["core", ...BLOK, "ports", ...RUNTIMES],
-  runner: ["core", ...BLOK, "ports", "runtimes", ...RUNTIMES],
+  ...Object.fromEntries(RUNTIMES.map((room) => [room, ["core", "peers", ...BLOK, "ports"]])),
+  runtimes: ["core", "peers", ...BLOK, "ports", ...RUNTIMES],
+  runner: ["core", "peers", ...BLOK, "ports", "runtimes", ...RUNTIMES],
   // Tracing: spans from the runner's observer hooks and the executor's events; runtimes only read its carrier port.
-  telemetry: ["core", ...BLOK, "ports", "runtimes", ...RUNTIMES, "runner"],
-  composition: ["core", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "telemetry"],
-  server: ["core", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "telemetry", "composition"],
-  cli: ["core", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "telemetry", "composition", "server"],
+  telemetry: ["core", "peers", ...BLOK, "ports", "runtimes", ...RUNTIMES, "runner"],
+  composition: ["core", "peers", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "telemetry"],
+  server: ["core", "peers", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "telemetry", "composition"],
+  cli: ["core", "peers", ...BLOK, "ports", "node", "runtimes", ...RUNTIMES, "runner", "telemetry", "composition", "server"],
 };
 
 /** The room a file under src/ lives in, e.g. "blok/engine", "runtimes/python", "core". */

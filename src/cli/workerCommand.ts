@@ -1,6 +1,6 @@
 import { DefaultLogger } from "../blok/index.js";
-import { type QueueWorker, type QueueWorkerEvent, startQueueWorker } from "../composition/queueWorker/index.js";
-import { DEFAULT_QUEUE_NAME } from "../runtimes/queue/index.js";
+import type { QueueWorker, QueueWorkerEvent } from "../composition/queueWorker/index.js";
+import { DEFAULT_QUEUE_NAME } from "../runtimes/queue/protocol.js";
 import { errorParagraph } from "./formatError.js";
 import { onShutdownSignals } from "./shutdownSignals.js";
 import { startTracing, type Tracing } from "../telemetry/index.js";
@@ -178,6 +178,8 @@ export async function runWorkerCommand(command: WorkerCommand | WorkerHelpComman
   let tracing: Tracing | undefined;
   try {
     tracing = await startTracing();
+    // Imported here, so the CLI's other commands (and `worker --help`) never load bullmq.
+    const { startQueueWorker } = await import("../composition/queueWorker/index.js");
     worker = await startQueueWorker({
       ...(tracing ? { tracing } : {}),
       redisUrl: command.redisUrl,

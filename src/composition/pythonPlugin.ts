@@ -1,4 +1,4 @@
-import { type OpenedPythonRuntime, openPythonRuntime, PythonNode } from "../runtimes/python/index.js";
+import type { OpenedPythonRuntime } from "../runtimes/python/index.js";
 import type { RuntimePlugin } from "./createEnvironment.js";
 
 /** Options of {@link pythonPlugin}. */
@@ -26,20 +26,23 @@ export interface PythonRuntimePlugin extends RuntimePlugin {
  * `runtime.python3` steps and children. The runtime is opened on first use (a workflow without
  * Python never starts one): an external Blok runtime when `RUNTIME_PYTHON3_HOST` is set and no
  * `nodesDir` is given, else the bundled one, started on a free loopback port, supervised
- * (restarted after a crash) and stopped by `close()`. All calls share one channel.
+ * (restarted after a crash) and stopped by `close()`. All calls share one channel. The runtime's
+ * code (and its optional peers @grpc/grpc-js, @grpc/proto-loader) is imported on first use too.
  */
 export function pythonPlugin(options: PythonPluginOptions = {}): PythonRuntimePlugin {
   let opened: Promise<OpenedPythonRuntime> | undefined;
   let ready: OpenedPythonRuntime | undefined;
+  // The runtime module is imported on first use, so the package's root never loads gRPC.
+  const python = () => import("../runtimes/python/index.js");
   const runtime = () =>
-    (opened ??= openPythonRuntime({
+    (opened ??= python().then(({ openPythonRuntime }) => openPythonRuntime({
       ...(options.nodesDir ? { nodesDir: options.nodesDir } : {}),
       ...(options.python ? { start: { python: options.python } } : {}),
       ...(options.service ? { service: options.service } : {}),
       ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
-    }).then((value) => (ready = value)));
+    })).then((value) => (ready = value)));
   return {
-    resolvers: { "runtime.python3": async () => new PythonNode((await runtime()).client) },
+    resolvers: { "runtime.python3": async () => new (await python()).PythonNode((await runtime()).client) },
     pythonAvailable: () => ready?.availability.available ?? true,
     close: async () => {
       const current = await opened?.catch(() => undefined);

@@ -1,5 +1,5 @@
 import { findLocalNodeFile } from "../runtimes/local/index.js";
-import { WorkerNode, WorkerPool } from "../runtimes/worker/index.js";
+import type { WorkerPool } from "../runtimes/worker/index.js";
 import type { RuntimePlugin } from "./createEnvironment.js";
 
 /** Options of {@link workerPlugin}. */
@@ -18,7 +18,8 @@ export interface WorkerPluginOptions {
 
 /**
  * `local` children with isolation `worker`: the pool is created on first use, sized to the
- * machine by default, and destroyed (every thread terminated) by `close()`.
+ * machine by default, and destroyed (every thread terminated) by `close()`. The runtime's code (and
+ * its optional peer piscina) is imported on first use too.
  */
 export function workerPlugin(options: WorkerPluginOptions = {}): RuntimePlugin {
   let pool: WorkerPool | undefined;
@@ -26,6 +27,8 @@ export function workerPlugin(options: WorkerPluginOptions = {}): RuntimePlugin {
     resolveWorker: async (step) => {
       const nodesDir = options.nodesDir ?? process.env.NODES_PATH ?? "";
       const file = await findLocalNodeFile(step.node, nodesDir);
+      // Imported on first use, so the package's root never loads piscina.
+      const { WorkerNode, WorkerPool } = await import("../runtimes/worker/index.js");
       pool ??= new WorkerPool({
         ...(options.threads === undefined ? {} : { maxThreads: options.threads }),
         ...(options.heapMb === undefined ? {} : { maxHeapMb: options.heapMb }),

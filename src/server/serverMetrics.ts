@@ -1,6 +1,7 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type * as PromClient from "prom-client";
 import type { ParallelEvent } from "../core/index.js";
 import type { Run } from "./run.js";
+import { requirePeer } from "../peers/index.js";
 
 /** Child duration buckets, seconds: from a trivial in-process child to a long remote one. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -18,10 +19,12 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
  * - `blok_parallel_running_children`: children holding a slot now, over every live container.
  */
 export class ServerMetrics {
-  readonly registry = new Registry();
-  private readonly runs = new Counter({ name: "blok_parallel_runs_total", help: "Workflow runs ended, by workflow and status.", labelNames: ["workflow", "status"] as const, registers: [this.registry] });
-  private readonly children = new Counter({ name: "blok_parallel_children_total", help: "Container children ended, by terminal state.", labelNames: ["outcome"] as const, registers: [this.registry] });
-  private readonly duration = new Histogram({
+  // prom-client is an optional peer, loaded when a server starts: `serve --help` and `run` never need it.
+  readonly #prom = requirePeer<typeof PromClient>("prom-client");
+  readonly registry = new this.#prom.Registry();
+  private readonly runs = new this.#prom.Counter({ name: "blok_parallel_runs_total", help: "Workflow runs ended, by workflow and status.", labelNames: ["workflow", "status"] as const, registers: [this.registry] });
+  private readonly children = new this.#prom.Counter({ name: "blok_parallel_children_total", help: "Container children ended, by terminal state.", labelNames: ["outcome"] as const, registers: [this.registry] });
+  private readonly duration = new this.#prom.Histogram({
     name: "blok_parallel_child_duration_seconds",
     help: "Container children's time from first start to end (retries included), by terminal state.",
     labelNames: ["outcome"] as const,
@@ -33,7 +36,7 @@ export class ServerMetrics {
 
   constructor() {
     const running = this.running;
-    new Gauge({
+    new this.#prom.Gauge({
       name: "blok_parallel_running_children",
       help: "Container children holding a slot now (running or waiting out a retry backoff).",
       registers: [this.registry],

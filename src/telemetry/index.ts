@@ -8,7 +8,6 @@ export { ATTR, TRACER_NAME } from "./attributes.js";
 export { ChildSpans } from "./ChildSpans.js";
 export { childRuntime } from "./childRuntime.js";
 export { EnterableContextManager } from "./EnterableContextManager.js";
-export { TelemetryPackageMissingError } from "./errors.js";
 export { recordFailure, RunTracer } from "./RunTracer.js";
 export { DEFAULT_SERVICE_NAME, startTracing, tracingRequested } from "./startTracing.js";
 export { createTracing, type OwnedTracerProvider, type Tracing } from "./Tracing.js";

@@ -1,6 +1,6 @@
 import { context, propagation, trace } from "@opentelemetry/api";
 import { EnterableContextManager } from "./EnterableContextManager.js";
-import { TelemetryPackageMissingError } from "./errors.js";
+import { importPeer } from "../peers/index.js";
 import { createTracing, type Tracing } from "./Tracing.js";
 
 /**
@@ -19,19 +19,6 @@ export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean 
 }
 
 /**
- * Imports an SDK package, or says which one to install.
- * @internal exported for its test
- */
-export async function load<T>(name: string, importer: () => Promise<T>): Promise<T> {
-  try {
-    return await importer();
-  } catch (cause) {
-    if ((cause as { code?: string }).code === "ERR_MODULE_NOT_FOUND" || (cause as { code?: string }).code === "MODULE_NOT_FOUND") throw new TelemetryPackageMissingError(name, { cause });
-    throw cause;
-  }
-}
-
-/**
  * Starts exporting traces over OTLP/HTTP (JSON) when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set, and does nothing otherwise: the SDK packages
  * (`@opentelemetry/sdk-trace-base`, `@opentelemetry/exporter-trace-otlp-http`,
@@ -41,16 +28,16 @@ export async function load<T>(name: string, importer: () => Promise<T>): Promise
  *
  * @param env - the environment to read (default `process.env`).
  * @returns the tracing (call `shutdown()` on exit: it exports the spans still buffered), or `undefined`.
- * @throws {@link TelemetryPackageMissingError} when tracing is asked for and an SDK package is missing.
+ * @throws `MissingPeerError` when tracing is asked for and an SDK package is missing (it names all four).
  */
 export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promise<Tracing | undefined> {
   if (!tracingRequested(env)) return undefined;
   const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { defaultResource, detectResources, envDetector, resourceFromAttributes }, { W3CTraceContextPropagator }] =
     await Promise.all([
-      load("@opentelemetry/sdk-trace-base", () => import("@opentelemetry/sdk-trace-base")),
-      load("@opentelemetry/exporter-trace-otlp-http", () => import("@opentelemetry/exporter-trace-otlp-http")),
-      load("@opentelemetry/resources", () => import("@opentelemetry/resources")),
-      load("@opentelemetry/core", () => import("@opentelemetry/core")),
+      importPeer<typeof import("@opentelemetry/sdk-trace-base")>("@opentelemetry/sdk-trace-base"),
+      importPeer<typeof import("@opentelemetry/exporter-trace-otlp-http")>("@opentelemetry/exporter-trace-otlp-http"),
+      importPeer<typeof import("@opentelemetry/resources")>("@opentelemetry/resources"),
+      importPeer<typeof import("@opentelemetry/core")>("@opentelemetry/core"),
     ]);
   const resource = defaultResource()
     .merge(resourceFromAttributes({ "service.name": DEFAULT_SERVICE_NAME }))

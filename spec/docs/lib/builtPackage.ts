@@ -1,13 +1,10 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PUBLIC_ENTRIES } from "../../../tsup.config.js";
 
-/** The package's public entry points, as `package.json` exports them, and the source each is built from. */
-export const ENTRIES = {
-  "@blok-ts/parallel-execution": { source: "src/index.ts", out: "index" },
-  "@blok-ts/parallel-execution/core": { source: "src/core/index.ts", out: "core/index" },
-  "@blok-ts/parallel-execution/queue": { source: "src/queue.ts", out: "queue/index" },
-} as const;
+/** The package's public entry points, as tsup builds them (one list: tsup.config.ts). */
+export const ENTRIES = PUBLIC_ENTRIES;
 
 export type EntryName = keyof typeof ENTRIES;
 

@@ -1,5 +1,6 @@
 import { extname } from "node:path";
 import { pathToFileURL } from "node:url";
+import { importPeer } from "../../peers/index.js";
 import type { ModuleNamespace } from "./nodeExport.js";
 
 const TYPESCRIPT = new Set([".ts", ".mts", ".cts"]);
@@ -17,8 +18,8 @@ const typeScriptModules = new Map<string, Promise<ModuleNamespace>>();
  *
  * @param file - absolute path of the module.
  * @returns the module namespace.
- * @throws whatever importing the module throws; an `Error` naming `tsx` when a `.ts` file needs it
- * and it is not installed.
+ * @throws whatever importing the module throws; a `MissingPeerError` naming `tsx` when a `.ts` file
+ * needs it and it is not installed.
  */
 export async function importNodeModule(file: string): Promise<ModuleNamespace> {
   const url = pathToFileURL(file).href;
@@ -38,13 +39,6 @@ export async function importNodeModule(file: string): Promise<ModuleNamespace> {
 }
 
 async function importWithTsx(url: string): Promise<ModuleNamespace> {
-  let tsImport: typeof import("tsx/esm/api").tsImport;
-  try {
-    ({ tsImport } = await import("tsx/esm/api"));
-  } catch (error) {
-    throw new Error(`Loading a TypeScript node (${url}) outside a TypeScript-aware runtime needs the 'tsx' package: npm install tsx`, {
-      cause: error,
-    });
-  }
+  const { tsImport } = await importPeer<typeof import("tsx/esm/api")>("tsx/esm/api", `loading the TypeScript node ${url} outside a TypeScript-aware runtime`);
   return (await tsImport(url, url)) as ModuleNamespace;
 }

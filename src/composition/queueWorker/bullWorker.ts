@@ -1,8 +1,13 @@
-import { Worker } from "bullmq";
+import type * as BullMQ from "bullmq";
+import { requirePeer } from "../../peers/index.js";
 import type { Redis } from "ioredis";
 import type { LateResults } from "../../runtimes/queue/lateResults.js";
 import type { JobProcessor } from "./jobProcessor.js";
 import type { QueueWorkerSettings } from "./queueWorkerOptions.js";
+
+// bullmq is an optional peer, loaded when this module is: only the queue worker imports it.
+const { Worker } = requirePeer<typeof BullMQ>("bullmq");
+type Worker = BullMQ.Worker;
 
 /**
  * The BullMQ worker of a queue worker, not yet running (`autorun: false`): its locks are renewed

@@ -1,9 +1,14 @@
-import { DelayedError, type Job, UnrecoverableError, WaitingError } from "bullmq";
+import type * as BullMQ from "bullmq";
+import type { Job } from "bullmq";
+import { requirePeer } from "../../peers/index.js";
 import { childLabel, type QueueJobData, type QueueJobResult, readJobData } from "../../runtimes/queue/protocol.js";
 import type { LockHeartbeat } from "./lockHeartbeat.js";
 import type { QueueWorkerEvent } from "./queueWorkerEvent.js";
 import type { RecentCancels } from "./recentCancels.js";
 import { type JobRun, type JobRunner, runJob } from "./runJob.js";
+
+// bullmq is an optional peer, loaded when this module is: only the queue worker imports it.
+const { DelayedError, UnrecoverableError, WaitingError } = requirePeer<typeof BullMQ>("bullmq");
 
 /** How long a Python job handed back by a worker whose runtime is down waits before it is taken again. */
 const PYTHON_UNAVAILABLE_DELAY_MS = 1_000;

@@ -1,4 +1,6 @@
-import { Client, connectivityState, credentials, Metadata, status as grpcStatus, type ServiceError, type StatusObject } from "@grpc/grpc-js";
+import type * as Grpc from "@grpc/grpc-js";
+import type { ServiceError, StatusObject } from "@grpc/grpc-js";
+import { requirePeer } from "../../peers/index.js";
 import { performance } from "node:perf_hooks";
 import {
   PythonCallAbortedError,
@@ -18,6 +20,11 @@ import {
   type NodeRequestMessage,
   type NodeResponseMessage,
 } from "./nodeServiceMethod.js";
+
+// @grpc/grpc-js is an optional peer, loaded when this module is: only the Python runtime imports it.
+const { Client, connectivityState, credentials, Metadata, status: grpcStatus } = requirePeer<typeof Grpc>("@grpc/grpc-js");
+type Client = Grpc.Client;
+type connectivityState = Grpc.connectivityState;
 
 /** Options of {@link PythonRuntimeClient}. */
 export interface PythonRuntimeClientOptions {
@@ -98,7 +105,7 @@ const RECONNECT_BACKOFF = { "grpc.initial_reconnect_backoff_ms": 100, "grpc.max_
 export const HEALTH_PROBE_NODE = "__blok_health__";
 
 /** A call's metadata: the trace context of the work making it (W3C `traceparent`, `tracestate`) when it is traced. */
-function traceMetadata(): Metadata {
+function traceMetadata(): Grpc.Metadata {
   const metadata = new Metadata();
   for (const [key, value] of Object.entries(traceCarrier() ?? {})) metadata.set(key, value);
   return metadata;

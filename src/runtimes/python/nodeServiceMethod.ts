@@ -1,6 +1,11 @@
-import { loadSync, type MethodDefinition } from "@grpc/proto-loader";
+import type * as ProtoLoader from "@grpc/proto-loader";
+import type { MethodDefinition } from "@grpc/proto-loader";
+import { requirePeer } from "../../peers/index.js";
 import { locatePythonRuntimeAssets } from "./packageAssets.js";
 import { BLOK_NODE_SERVICE_NAME, RELEASED_NODE_SERVICE_NAME } from "./serviceNames.js";
+
+// An optional peer, loaded when this module is: only the Python runtime imports it.
+const { loadSync } = requirePeer<typeof ProtoLoader>("@grpc/proto-loader");
 
 /** `NodeRequest` as sent on the wire (field names as in the proto). */
 export interface NodeRequestMessage {

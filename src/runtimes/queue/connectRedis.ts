@@ -1,7 +1,13 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { Redis, type RedisOptions } from "ioredis";
+import type * as IORedis from "ioredis";
+import type { RedisOptions } from "ioredis";
+import { requirePeer } from "../../peers/index.js";
 import { QueueConnectionError } from "./errors.js";
 import { redactRedisUrl } from "./redisUrl.js";
+
+// ioredis is an optional peer, loaded when this module is: only the queue backend imports it.
+const { Redis } = requirePeer<typeof IORedis>("ioredis");
+type Redis = IORedis.Redis;
 
 /**
  * ioredis options shared by producer and worker: commands wait for a reconnect instead of failing

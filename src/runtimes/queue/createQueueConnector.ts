@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { EventEmitter } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
-import { Queue, QueueEvents } from "bullmq";
+import type * as BullMQ from "bullmq";
 import type { Redis } from "ioredis";
 import type { QueueConnector, QueueSettings, RemoteChildJob, RemoteOutcome, RemoteSession } from "../../ports/index.js";
+import { requirePeer } from "../../peers/index.js";
 import { connectRedis, within } from "./connectRedis.js";
 import { ChildTimeoutError } from "../../core/index.js";
 import { QueueConnectionError, QueueJobLostError, QueueWaitTimeoutError, RemoteChildError, ResultTooLargeError } from "./errors.js";
@@ -22,6 +23,11 @@ import {
   toJobData,
 } from "./protocol.js";
 import { redactRedisUrl, resolveRedisUrl } from "./redisUrl.js";
+
+// bullmq is an optional peer, loaded when this module is: only the queue backend imports it.
+const { Queue, QueueEvents } = requirePeer<typeof BullMQ>("bullmq");
+type Queue = BullMQ.Queue;
+type QueueEvents = BullMQ.QueueEvents;
 
 /** Options of {@link createQueueConnector}. */
 export interface QueueConnectorOptions {

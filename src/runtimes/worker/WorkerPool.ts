@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { deserialize } from "node:v8";
 import type { Worker } from "node:worker_threads";
-import { Piscina } from "piscina";
+import type * as PiscinaModule from "piscina";
+import { requirePeer } from "../../peers/index.js";
 import { WorkerCloneError } from "./errors.js";
 import { WorkerCrashedError } from "./errors.js";
 import { WorkerHeapLimitError } from "./errors.js";
@@ -16,6 +17,10 @@ import { locateUncloneable } from "./thread/locateUncloneable.js";
 import { threadEntryFile } from "./threadEntry.js";
 import { ThreadSlots } from "./ThreadSlots.js";
 import { parseWorkerPoolOptions, type WorkerPoolOptions } from "./WorkerPoolOptions.js";
+
+// piscina is an optional peer, loaded when this module is: only the worker runtime imports it.
+const { Piscina } = requirePeer<typeof PiscinaModule>("piscina");
+type Piscina<T, R> = PiscinaModule.Piscina<T, R>;
 
 /** One node call to run in a thread. */
 export interface WorkerTask {

@@ -39,7 +39,7 @@ export type WorkerNodeFailure =
  * the HTTP status (`GlobalError.setCode`).
  *
  * @example
- * ```ts
+ * ```ts fragment
  * try {
  *   await pool.run(task);
  * } catch (error) {

@@ -25,13 +25,17 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { serialize } from "node:v8";
 import { threadId } from "node:worker_threads";
-import { move } from "piscina";
+import type * as PiscinaModule from "piscina";
 import { invokeNode, type NodeOutcome } from "../../../blok/adapters/invokeNode.js";
 import { loadNodeModule } from "../../../blok/adapters/loadNodeModule.js";
 import type { Context } from "../../../blok/contracts/Context.js";
 import type { ResultEnvelope, TaskMessage, WorkerTaskTiming } from "../protocol.js";
 import { locateUncloneable } from "./locateUncloneable.js";
 import { serialiseError } from "./serialiseError.js";
+import { requirePeer } from "../../../peers/index.js";
+
+// The thread runs under piscina, so the peer is there whenever this entry is loaded.
+const { move } = requirePeer<typeof PiscinaModule>("piscina");
 
 /** Epoch milliseconds with sub-millisecond precision, comparable across threads. */
 const epochNow = (): number => performance.timeOrigin + performance.now();
