@@ -52,6 +52,10 @@ function bundleFromSource(): string {
     format: "cjs",
     target: "node20",
     packages: "external",
+    // A CommonJS bundle has no import.meta: give modules that resolve from their own location
+    // (the optional-peer loader) the bundle's file URL, as tsup's shims do in the built package.
+    define: { "import.meta.url": "__bundleFileUrl" },
+    banner: { js: 'const __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
     write: false,
     logLevel: "silent",
   }).outputFiles;
