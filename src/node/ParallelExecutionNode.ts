@@ -4,9 +4,10 @@ import { executeParallel, InvalidOptionsError, type ParallelEvent, ParallelExecu
 import { queueFailure, runFailure, setupFailure } from "./containerError.js";
 import { CONTAINER_LIMITS, type ContainerConfig } from "./containerSchema.js";
 import { defaultHost, type HostClasses, toBlokHost } from "./host.js";
-import { enterContainer, NestingError } from "./nestingChain.js";
+import { ChildResolutionError, NestingError } from "./errors.js";
+import { enterContainer } from "./nestingChain.js";
 import type { ChildResolver, ChildStep, QueueConnector, RemoteSession } from "../ports/index.js";
-import { type ChildBackend, ChildResolutionError, planChildren } from "./planChildren.js";
+import { type ChildBackend, planChildren } from "./planChildren.js";
 import { readContainerConfig } from "./readContainerConfig.js";
 
 /**
