@@ -1,12 +1,23 @@
 /**
  * The ports between the container and the runtimes that run its children: what a child is
  * (`ChildStep`), who turns it into a node (`ChildResolver`), what crosses to a queue worker
- * (`RemoteChildJob`, `QueueConnector`) and the hooks a child reads from its context. Both
+ * (`RemoteChildJob`, `QueueConnector`, the queue settings) and the hooks a child reads from its context. Both
  * `node/` and `runtimes/` depend on this module; neither depends on the other.
  * @module
  */
 export type { ChildResolver, ChildStep } from "./childStep.js";
 export { type ChildHooks, reportTiming, setChildHooks, toPlain } from "./childHooks.js";
+export {
+  MAX_RESULT_BYTES_LIMIT,
+  maxResultBytesSchema,
+  QUEUE_DEFAULTS,
+  QUEUE_NAME_PATTERN,
+  QUEUE_NAME_RULE,
+  type QueueConfig,
+  queueSettingsSchema,
+  REDIS_URL_PATTERN,
+  REDIS_URL_RULE,
+} from "./queueSettings.js";
 export {
   type QueueConnector,
   type QueueSettings,
