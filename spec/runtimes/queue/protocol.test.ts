@@ -14,6 +14,17 @@ const valid = {
   max_result_bytes: 100,
 };
 
+/** The message `read` refuses `value` with (an InvalidQueueJobError), or "accepted". */
+function refusalOf(read: (value: unknown) => unknown, value: unknown): string {
+  try {
+    read(value);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidQueueJobError);
+    return (error as Error).message;
+  }
+  return "accepted";
+}
+
 describe("queue wire protocol (no Redis)", () => {
   it("accepts plain node names and refuses paths, traversal and URLs", () => {
     for (const name of ["sales-chunk", "group/sum@1.0.0", "@blok-ts/if-else", "text_stats", "a.b+c"]) expect(isPlainNodeName(name), name).toBe(true);
@@ -45,15 +56,7 @@ describe("queue wire protocol (no Redis)", () => {
   });
 
   it("refuses malformed job data with InvalidQueueJobError naming the first broken field, protocol version first", () => {
-    const refusal = (data: unknown) => {
-      try {
-        readJobData(data);
-      } catch (error) {
-        expect(error).toBeInstanceOf(InvalidQueueJobError);
-        return (error as Error).message;
-      }
-      return "accepted";
-    };
+    const refusal = (data: unknown) => refusalOf(readJobData, data);
     expect(refusal([valid])).toBe("Refused queue job: its data is not an object");
     expect(refusal(null)).toBe("Refused queue job: its data is not an object");
     expect(refusal({ ...valid, v: "1", attempt: 0 })).toBe('Refused queue job: protocol version "1" is not 1 (producer and worker run different versions of @blok-ts/parallel-execution)');
@@ -76,15 +79,7 @@ describe("queue wire protocol (no Redis)", () => {
   it("reads a result envelope as it is, and refuses a malformed one naming the field", () => {
     const envelope = { v: 1, bytes: 2, work_ms: 0.5, data: 1 };
     expect(readJobResult(envelope)).toBe(envelope);
-    const refusal = (value: unknown) => {
-      try {
-        readJobResult(value);
-      } catch (error) {
-        expect(error).toBeInstanceOf(InvalidQueueJobError);
-        return (error as Error).message;
-      }
-      return "accepted";
-    };
+    const refusal = (value: unknown) => refusalOf(readJobResult, value);
     const noEnvelope = "the worker returned no protocol-1 result envelope (producer and worker run different versions?)";
     expect(refusal("done")).toBe(noEnvelope);
     expect(refusal({ ...envelope, v: 2 })).toBe(noEnvelope);
