@@ -56,6 +56,14 @@ export function executeParallel<T>(children: ChildrenInput<T>, options?: Executi
  * @param run - run options plus `onEvent` (checked here).
  * @returns the {@link ParallelExecution}.
  * @throws {InvalidOptionsError} synchronously, for invalid run options.
+ * @example
+ * ```ts
+ * const options = parseExecutionOptions({ max_concurrent: 2 }); // validated once, used for many runs
+ * for (const batch of [[1, 2], [3, 4]]) {
+ *   const { results } = await executeValidated(batch.map((n) => asyncChild(`double-${n}`, async () => n * 2)), options).result;
+ *   console.log(results); // [2, 4], then [6, 8]
+ * }
+ * ```
  */
 export function executeValidated<T>(children: ChildrenInput<T>, options: ExecutionOptions, run: ExecuteOptions<T> = {}): ParallelExecution<T> {
   const controller = new AbortController();

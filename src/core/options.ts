@@ -119,6 +119,30 @@ export const failureBudgetSchema = z.union(
  *
  * @param spec - bounds, wording and optional field descriptions.
  * @returns the zod fields, in the order of the docs.
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ *
+ * // A job runner's options: the executor's fields with tighter bounds, plus a field of its own.
+ * const jobOptionsSchema = z
+ *   .object({
+ *     ...executionOptionsShape({
+ *       bounds: {
+ *         timeout: { min: 1, max: 60_000 },
+ *         global_timeout: { min: 1, max: 600_000 },
+ *         max_concurrent: { min: 1, max: 8 },
+ *         retry: { attempts: { min: 1, max: 5 }, delay_ms: { min: 0, max: 10_000 }, backoff_factor: { min: 1, max: 10 } },
+ *       },
+ *       wording: { units: true, types: true, zeroFloor: "must be 0 or more", attemptsNote: "" },
+ *     }),
+ *     label: z.string(),
+ *   })
+ *   .strict()
+ *   .superRefine(requireContinuePartialForBudget);
+ * const { label, ...options } = jobOptionsSchema.parse({ label: "nightly", max_concurrent: 4 });
+ * const execution = executeValidated([asyncChild("a", async () => label)], options);
+ * console.log((await execution.result).results); // ["nightly"]
+ * ```
  */
 export function executionOptionsShape({ bounds, wording, descriptions = {} }: ExecutionSchemaSpec) {
   const fields = numberFields(wording);
