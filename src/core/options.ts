@@ -23,6 +23,8 @@ export interface Range {
 /**
  * The bounds a schema of the execution options enforces: the core's own ({@link EXECUTION_BOUNDS}),
  * or narrower ones chosen by a layer above (the container's, in `src/node/containerSchema.ts`).
+ * They must lie inside the core's (the core uses the parsed options as they are) and hold
+ * {@link EXECUTION_DEFAULTS} (zod fills a default without checking it).
  */
 export interface ExecutionBounds {
   readonly timeout: Range;
