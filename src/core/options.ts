@@ -123,6 +123,7 @@ export const failureBudgetSchema = z.union(
  * @returns the zod fields, in the order of the docs.
  * @example
  * ```ts
+ * import { asyncChild, executeValidated, executionOptionsShape, requireContinuePartialForBudget } from "@blok-ts/parallel-execution/core";
  * import { z } from "zod";
  *
  * // A job runner's options: the executor's fields with tighter bounds, plus a field of its own.
