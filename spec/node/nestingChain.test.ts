@@ -3,7 +3,8 @@ import { type Context, createContext } from "../../src/blok/index.js";
 import { containerConfigSchema } from "../../src/node/containerSchema.js";
 import { CowSpace } from "../../src/node/isolation/copyOnWrite.js";
 import { isolateContext } from "../../src/node/isolation/isolateContext.js";
-import { enterContainer, NestingError } from "../../src/node/nestingChain.js";
+import { NestingError } from "../../src/node/errors.js";
+import { enterContainer } from "../../src/node/nestingChain.js";
 import { silentLogger } from "../blok/support.js";
 
 function context(config: Record<string, unknown>): Context {

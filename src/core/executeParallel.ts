@@ -2,8 +2,8 @@ import { Observable, Subject } from "rxjs";
 import type { ParallelExecutionError } from "./errors.js";
 import type { ParallelEvent, ParallelResult } from "./events.js";
 import type { ChildrenInput } from "./internal/childFeed.js";
-import type { ExecutionOptionsInput } from "./options.js";
-import { parallel } from "./parallel.js";
+import { type ExecutionOptions, type ExecutionOptionsInput, parseExecutionOptions } from "./options.js";
+import { parallelValidated } from "./parallel.js";
 import type { RunOptions } from "./runOptions.js";
 
 /** A started run, seen two ways: as a stream of events and as a promise of the final result. */
@@ -42,10 +42,34 @@ export interface ExecuteOptions<T> extends RunOptions {
  * ```
  */
 export function executeParallel<T>(children: ChildrenInput<T>, options?: ExecutionOptionsInput, run: ExecuteOptions<T> = {}): ParallelExecution<T> {
+  return executeValidated(children, parseExecutionOptions(options), run);
+}
+
+/**
+ * {@link executeParallel} for options that already passed an execution-options schema: the core's
+ * `executionOptionsSchema`, or a schema whose fields come from `executionOptionsShape` with bounds
+ * inside the core's (the container's `execution`). They are used as they are: a second parse could
+ * only repeat the first, and it ran on every container step.
+ *
+ * @param children - an array, any iterable or an Observable of children.
+ * @param options - filled options, as a schema built on `executionOptionsShape` outputs them.
+ * @param run - run options plus `onEvent` (checked here).
+ * @returns the {@link ParallelExecution}.
+ * @throws {InvalidOptionsError} synchronously, for invalid run options.
+ * @example
+ * ```ts
+ * const options = parseExecutionOptions({ max_concurrent: 2 }); // validated once, used for many runs
+ * for (const batch of [[1, 2], [3, 4]]) {
+ *   const { results } = await executeValidated(batch.map((n) => asyncChild(`double-${n}`, async () => n * 2)), options).result;
+ *   console.log(results); // [2, 4], then [6, 8]
+ * }
+ * ```
+ */
+export function executeValidated<T>(children: ChildrenInput<T>, options: ExecutionOptions, run: ExecuteOptions<T> = {}): ParallelExecution<T> {
   const controller = new AbortController();
   const outer = run.signal;
   const forwardAbort = () => controller.abort(outer?.reason);
-  const events$ = parallel(children, options, { ...run, signal: controller.signal });
+  const events$ = parallelValidated(children, options, { ...run, signal: controller.signal });
 
   // A replay of the latest event: a ReplaySubject(1) trims its buffer on every event, and a run
   // of trivial children emits two events per child, mostly with nobody subscribed.

@@ -2,7 +2,7 @@ import { Observable } from "rxjs";
 import type { ParallelEvent } from "./events.js";
 import type { ChildrenInput } from "./internal/childFeed.js";
 import { startRun } from "./internal/run.js";
-import { type ExecutionOptionsInput, parseExecutionOptions } from "./options.js";
+import { type ExecutionOptions, type ExecutionOptionsInput, parseExecutionOptions } from "./options.js";
 import { type RunOptions, validateRunOptions } from "./runOptions.js";
 
 /**
@@ -32,7 +32,11 @@ import { type RunOptions, validateRunOptions } from "./runOptions.js";
  * ```
  */
 export function parallel<T>(children: ChildrenInput<T>, options?: ExecutionOptionsInput, run: RunOptions = {}): Observable<ParallelEvent<T>> {
-  const filled = parseExecutionOptions(options);
+  return parallelValidated(children, parseExecutionOptions(options), run);
+}
+
+/** {@link parallel} for options already validated by an execution-options schema (see {@link executeValidated}). */
+export function parallelValidated<T>(children: ChildrenInput<T>, options: ExecutionOptions, run: RunOptions): Observable<ParallelEvent<T>> {
   validateRunOptions(run);
-  return new Observable<ParallelEvent<T>>((subscriber) => startRun(subscriber, children, filled, run));
+  return new Observable<ParallelEvent<T>>((subscriber) => startRun(subscriber, children, options, run));
 }

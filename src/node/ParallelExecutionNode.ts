@@ -1,12 +1,13 @@
 import type { SchedulerLike } from "rxjs";
 import type { Context, NodeBase, NodeBlok, NodeBlokResponse } from "../blok/index.js";
-import { executeParallel, InvalidOptionsError, type ParallelEvent, ParallelExecutionError, type ParallelResult } from "../core/index.js";
+import { executeValidated, type ExecutionOptions, InvalidOptionsError, type ParallelEvent, ParallelExecutionError, type ParallelResult } from "../core/index.js";
 import { queueFailure, runFailure, setupFailure } from "./containerError.js";
 import { CONTAINER_LIMITS, type ContainerConfig } from "./containerSchema.js";
-import { defaultHost, type HostClasses, toBlokHost } from "./host.js";
-import { enterContainer, NestingError } from "./nestingChain.js";
-import type { ChildResolver, ChildStep, QueueConnector, RemoteSession } from "../ports/index.js";
-import { type ChildBackend, ChildResolutionError, planChildren } from "./planChildren.js";
+import { type BlokHost, defaultHost, type HostClasses, toBlokHost } from "./host.js";
+import { ChildResolutionError, NestingError } from "./errors.js";
+import { enterContainer } from "./nestingChain.js";
+import { type ChildResolver, type ChildStep, type QueueConnector, queueSettingsSchema, type RemoteSession } from "../ports/index.js";
+import { type ChildBackend, planChildren } from "./planChildren.js";
 import { readContainerConfig } from "./readContainerConfig.js";
 
 /**
@@ -29,12 +30,105 @@ export interface ContainerDependencies<Node extends object = NodeBase> {
 /** What the container step outputs, as `ctx.response.data` and `ctx.vars[<step>]`. */
 export type ContainerOutput = ParallelResult<unknown>;
 
-function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | undefined) {
+/** The core's part of a parsed `execution`: filled and within the core's bounds, so handed over as it is (no second parse). */
+function coreOptions({ execution }: ContainerConfig, forceSequential: boolean | undefined): ExecutionOptions {
   const { isolation: _isolation, backend, queue: _queue, queue_timeout: _queueTimeout, max_depth: _maxDepth, timeout, ...rest } = execution;
   // Queue runs: the queue session times each attempt from the moment a worker starts it (the
   // core would count the wait in the queue too); see QueueSettings.timeout.
   const options = backend === "queue" || timeout === undefined ? rest : { ...rest, timeout };
   return forceSequential ? { ...options, strategy: "sequential" as const } : options;
+}
+
+/**
+ * The parallel-execution container: what one step of it does, on one host's Blok classes. The
+ * node class a Blok app registers (built by {@link createParallelExecutionNode}) is a thin
+ * subclass of the host's `NodeBlok` that hands `handle` to this object: the base class is the
+ * host's, known only at run time, so the logic lives here, in a class of its own.
+ *
+ * `handle` validates the step's config, runs the children through the core executor, and
+ * returns `{ results, errors?, execution_info }` as its response data; it also stores that
+ * output in `ctx.vars[<its step name>]`. A failed run throws the host's GlobalError.
+ */
+export class ParallelExecutionNode {
+  /** The host's Runner takes what its resolver returns; this package's code sees both as NodeBase. */
+  private readonly resolveChild: ChildResolver;
+
+  constructor(
+    private readonly deps: ContainerDependencies<object>,
+    private readonly host: BlokHost,
+  ) {
+    this.resolveChild = deps.resolveChild as ChildResolver;
+  }
+
+  /** Runs the step `node.name` (the host node that received `handle`). */
+  async handle(node: NodeBlok<unknown>, ctx: Context, inputs: unknown): Promise<NodeBlokResponse> {
+    const { host } = this;
+    const step = node.name;
+    const { config, parent } = this.setUp(step, ctx, inputs);
+    const session = config.execution.backend === "queue" ? await this.openQueue(step, config) : undefined;
+    try {
+      const backend: ChildBackend = session ? { kind: "remote", execute: session.execute } : { kind: "local", resolve: this.resolveChild, host };
+      const output = await this.runChildren(step, config, parent, backend);
+      node.setVar(ctx, { [step]: output });
+      const response = new host.NodeBlokResponse();
+      response.setSuccess(output as never);
+      return response;
+    } finally {
+      await session?.close();
+    }
+  }
+
+  /** Reads the config and enters the nesting chain, before anything starts (a container nested in itself would nest forever). */
+  private setUp(step: string, ctx: Context, inputs: unknown): { config: ContainerConfig; parent: Context } {
+    try {
+      const config = readContainerConfig(step, inputs, ctx.config[step]);
+      return { config, parent: enterContainer(ctx, step, config.execution.max_depth ?? CONTAINER_LIMITS.maxDepth.default) };
+    } catch (error) {
+      if (error instanceof InvalidOptionsError || error instanceof NestingError) throw setupFailure(this.host, step, error);
+      throw error;
+    }
+  }
+
+  private async openQueue(step: string, config: ContainerConfig): Promise<RemoteSession> {
+    const settings = config.execution.queue ?? queueSettingsSchema.parse({});
+    const { connectQueue } = this.deps;
+    if (!connectQueue) {
+      const error = new this.host.GlobalError(`parallel-execution step '${step}' asks for backend "queue", but this app has no queue backend configured`);
+      error.setCode(500);
+      error.setName(step);
+      throw error;
+    }
+    const { timeout, queue_timeout } = config.execution;
+    try {
+      return await connectQueue({ ...settings, ...(timeout === undefined ? {} : { timeout }), ...(queue_timeout === undefined ? {} : { queue_timeout }) });
+    } catch (error) {
+      throw queueFailure(this.host, step, settings.name, error);
+    }
+  }
+
+  private async runChildren(step: string, config: ContainerConfig, ctx: Context, backend: ChildBackend): Promise<ContainerOutput> {
+    let planned: Awaited<ReturnType<typeof planChildren>>;
+    try {
+      planned = await planChildren(step, config, ctx, backend);
+    } catch (error) {
+      if (error instanceof ChildResolutionError) throw setupFailure(this.host, step, error);
+      throw error;
+    }
+    const { onEvent, scheduler, forceSequential } = this.deps;
+    const execution = executeValidated(planned.children, coreOptions(config, forceSequential), {
+      total: planned.total,
+      progress: onEvent ? "events" : "none",
+      ...(onEvent ? { onEvent: (event: ParallelEvent<unknown>) => onEvent(step, event) } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(scheduler ? { scheduler } : {}),
+    });
+    try {
+      return await execution.result;
+    } catch (error) {
+      if (error instanceof ParallelExecutionError) throw runFailure(this.host, step, error);
+      throw error;
+    }
+  }
 }
 
 /**
@@ -87,24 +181,7 @@ export function createParallelExecutionNode(deps: ContainerDependencies): new ()
 export function createParallelExecutionNode<Node extends object>(deps: ContainerDependencies<NoInfer<Node>>, host: HostClasses<Node>): new () => Node;
 export function createParallelExecutionNode(deps: ContainerDependencies<object>, classes?: HostClasses<object>): new () => object {
   const host = classes ? toBlokHost(classes) : defaultHost;
-  // The host's Runner takes what its resolver returns; this package's code sees both as NodeBase.
-  const resolveChild = deps.resolveChild as ChildResolver;
-  async function openQueue(step: string, config: ContainerConfig): Promise<RemoteSession> {
-    const settings = config.execution.queue ?? { name: "blok-parallel", max_result_bytes: 16 * 1024 * 1024 };
-    if (!deps.connectQueue) {
-      const error = new host.GlobalError(`parallel-execution step '${step}' asks for backend "queue", but this app has no queue backend configured`);
-      error.setCode(500);
-      error.setName(step);
-      throw error;
-    }
-    const { timeout, queue_timeout } = config.execution;
-    try {
-      return await deps.connectQueue({ ...settings, ...(timeout === undefined ? {} : { timeout }), ...(queue_timeout === undefined ? {} : { queue_timeout }) });
-    } catch (error) {
-      throw queueFailure(host, step, settings.name, error);
-    }
-  }
-
+  const container = new ParallelExecutionNode(deps, host);
   const Base = host.NodeBlok as abstract new () => NodeBlok<unknown>;
   return class ParallelExecution extends Base {
     constructor() {
@@ -115,53 +192,8 @@ export function createParallelExecutionNode(deps: ContainerDependencies<object>,
       this.inputsReadOnly = true;
     }
 
-    async handle(ctx: Context, inputs: unknown): Promise<NodeBlokResponse> {
-      const step = this.name;
-      let config: ContainerConfig;
-      let parent: Context;
-      try {
-        config = readContainerConfig(step, inputs, ctx.config[step]);
-        // Before anything starts: a container nested in itself would nest forever.
-        parent = enterContainer(ctx, step, config.execution.max_depth ?? CONTAINER_LIMITS.maxDepth.default);
-      } catch (error) {
-        if (error instanceof InvalidOptionsError || error instanceof NestingError) throw setupFailure(host, step, error);
-        throw error;
-      }
-      const session = config.execution.backend === "queue" ? await openQueue(step, config) : undefined;
-      try {
-        const backend: ChildBackend = session ? { kind: "remote", execute: session.execute } : { kind: "local", resolve: resolveChild, host };
-        const output = await this.runChildren(step, config, parent, backend);
-        this.setVar(ctx, { [step]: output });
-        const response = new host.NodeBlokResponse();
-        response.setSuccess(output as never);
-        return response;
-      } finally {
-        await session?.close();
-      }
-    }
-
-    private async runChildren(step: string, config: ContainerConfig, ctx: Context, backend: ChildBackend): Promise<ContainerOutput> {
-      let planned: Awaited<ReturnType<typeof planChildren>>;
-      try {
-        planned = await planChildren(step, config, ctx, backend);
-      } catch (error) {
-        if (error instanceof ChildResolutionError) throw setupFailure(host, step, error);
-        throw error;
-      }
-      const onEvent = deps.onEvent;
-      const execution = executeParallel(planned.children, coreOptions(config, deps.forceSequential), {
-        total: planned.total,
-        progress: onEvent ? "events" : "none",
-        ...(onEvent ? { onEvent: (event: ParallelEvent<unknown>) => onEvent(step, event) } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
-      });
-      try {
-        return await execution.result;
-      } catch (error) {
-        if (error instanceof ParallelExecutionError) throw runFailure(host, step, error);
-        throw error;
-      }
+    handle(ctx: Context, inputs: unknown): Promise<NodeBlokResponse> {
+      return container.handle(this, ctx, inputs);
     }
   };
 }

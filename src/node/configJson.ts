@@ -13,8 +13,9 @@ export const CONFIG_EXAMPLE = {
 
 /**
  * The Blok node metadata file (`config.json`), generated from the zod schema so the two cannot
- * drift. The one rule zod states as a refinement, "exactly one of `nodes` or `map`", is added
- * here as a `oneOf`.
+ * drift. The two rules zod states as refinements are added here: "exactly one of `nodes` or
+ * `map`" as a `oneOf`, and "`tolerated_failures` only with continue-partial" as a `not` on
+ * `execution` (error_handling defaults to fail-fast, so it must be written).
  *
  * @param version - the package version.
  * @returns the JSON document.
@@ -22,6 +23,8 @@ export const CONFIG_EXAMPLE = {
 export function buildConfigJson(version: string): Record<string, unknown> {
   const schema = z.toJSONSchema(containerConfigSchema, { target: "draft-7", io: "input", unrepresentable: "throw" }) as Record<string, unknown>;
   delete schema.$schema;
+  const execution = (schema.properties as Record<string, Record<string, unknown>>).execution!;
+  execution.not = { required: ["tolerated_failures"], not: { required: ["error_handling"], properties: { error_handling: { const: "continue-partial" } } } };
   return {
     name: "parallel-execution",
     version,

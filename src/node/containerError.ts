@@ -1,8 +1,7 @@
 import type { GlobalError } from "../blok/index.js";
 import type { InvalidOptionsError, ParallelExecutionError } from "../core/index.js";
 import type { BlokHost } from "./host.js";
-import type { NestingError } from "./nestingChain.js";
-import type { ChildResolutionError } from "./planChildren.js";
+import type { ChildResolutionError, NestingError } from "./errors.js";
 
 function codeOf(error: ParallelExecutionError): number {
   if (error.reason === "child_timed_out" || error.reason === "global_timeout") return 504;

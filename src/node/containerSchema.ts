@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { failureBudgetSchema } from "../core/index.js";
+import { EXECUTION_DEFAULTS, type ExecutionBounds, executionOptionsShape, type OptionWording, requireContinuePartialForBudget } from "../core/index.js";
+import { queueSettingsSchema } from "../ports/index.js";
 
 /**
  * The container's config schema: the single source of the bounds below and of `config.json`
@@ -16,12 +17,28 @@ import { failureBudgetSchema } from "../core/index.js";
 export const CONTAINER_LIMITS = {
   timeout: { min: 1, max: 300_000 },
   globalTimeout: { min: 1, max: 600_000 },
-  maxConcurrent: { min: 1, max: 20, default: 5 },
+  maxConcurrent: { min: 1, max: 20, default: EXECUTION_DEFAULTS.max_concurrent },
   children: { min: 2, max: 20 },
   retryAttempts: { min: 1, max: 10 },
+  retryDelayMs: { min: 0, max: 600_000 },
+  backoffFactor: { min: 1, max: 10 },
   batchSize: { min: 1, max: 1_000_000 },
   maxDepth: { min: 1, max: 1000, default: 32 },
 } as const;
+
+/** The container's bounds of the core's options (all inside the core's, so the core takes the parsed options as they are). */
+const CONTAINER_BOUNDS: ExecutionBounds = {
+  timeout: CONTAINER_LIMITS.timeout,
+  global_timeout: CONTAINER_LIMITS.globalTimeout,
+  max_concurrent: CONTAINER_LIMITS.maxConcurrent,
+  retry: { attempts: CONTAINER_LIMITS.retryAttempts, delay_ms: CONTAINER_LIMITS.retryDelayMs, backoff_factor: CONTAINER_LIMITS.backoffFactor },
+};
+
+/**
+ * Workflow authors read every field's type in the message, and units in the field docs ("in ms").
+ * This wording is published (docs/configuration.md) and so kept apart from the core's.
+ */
+const WORKFLOW_WORDING: OptionWording = { units: false, types: true, zeroFloor: "must be at least 0", attemptsNote: "" };
 
 // Every field states its rule; without an explicit type error zod says "Invalid input: expected
 // number, received string", which names no rule.
@@ -50,29 +67,32 @@ export const childDescriptorSchema = object(
   " with name and node",
 ).strict();
 
-/** Execution settings of the container (the core's options with the container's bounds). */
+/** The core's execution options with the container's bounds, wording and descriptions. */
+const { retry, tolerated_failures, ...executionHead } = executionOptionsShape({
+  bounds: CONTAINER_BOUNDS,
+  wording: WORKFLOW_WORDING,
+  descriptions: {
+    strategy: "parallel: up to max_concurrent children at once (sliding window); sequential: one at a time, in order (debugging).",
+    error_handling: "fail-fast: the first failure cancels running children and fails the step; continue-partial: null in failed slots plus an errors list.",
+    timeout: "Per-child, per-attempt timeout in ms, counted from the child's start (queue time excluded). The child is stopped (its ctx.signal aborts).",
+    max_concurrent: "How many children run at once (ignored by sequential).",
+    global_timeout: "Deadline of the whole container run in ms, queue time included; when it passes, running children are stopped and the step fails.",
+    retry: "Per-child retries: attempts (first try included), delay_ms * backoff_factor^(n-1) capped at max_delay_ms, minus up to jitter of it. A child keeps its slot while it waits.",
+    tolerated_failures: 'continue-partial only: how many failed children (a count, or a percentage of all children like "10%") are accepted before the step fails like fail-fast. Default: no limit.',
+  },
+});
+
+/**
+ * Execution settings of the container: the core's options (fields and the budget rule from
+ * `executionOptionsShape`) extended with where children run. The fields keep the order
+ * published in config.json (queue_timeout beside global_timeout).
+ */
 export const containerExecutionSchema = object(
   {
-    strategy: z.enum(["parallel", "sequential"], { error: 'must be "parallel" or "sequential"' }).default("parallel").describe("parallel: up to max_concurrent children at once (sliding window); sequential: one at a time, in order (debugging)."),
-    error_handling: z.enum(["fail-fast", "continue-partial"], { error: 'must be "fail-fast" or "continue-partial"' }).default("fail-fast").describe("fail-fast: the first failure cancels running children and fails the step; continue-partial: null in failed slots plus an errors list."),
-    timeout: int(CONTAINER_LIMITS.timeout.min, CONTAINER_LIMITS.timeout.max).optional().describe("Per-child, per-attempt timeout in ms, counted from the child's start (queue time excluded). The child is stopped (its ctx.signal aborts)."),
-    max_concurrent: int(CONTAINER_LIMITS.maxConcurrent.min, CONTAINER_LIMITS.maxConcurrent.max).default(CONTAINER_LIMITS.maxConcurrent.default).describe("How many children run at once (ignored by sequential)."),
-    global_timeout: int(CONTAINER_LIMITS.globalTimeout.min, CONTAINER_LIMITS.globalTimeout.max).optional().describe("Deadline of the whole container run in ms, queue time included; when it passes, running children are stopped and the step fails."),
+    ...executionHead,
     queue_timeout: int(CONTAINER_LIMITS.globalTimeout.min, CONTAINER_LIMITS.globalTimeout.max).optional().describe('backend "queue" only: the longest a child may wait in the queue for a worker to start it, in ms; a child still waiting then fails (QueueWaitTimeoutError). Its timeout counts from the worker\'s start.'),
-    retry: object(
-      {
-        attempts: int(CONTAINER_LIMITS.retryAttempts.min, CONTAINER_LIMITS.retryAttempts.max).default(1),
-        delay_ms: int(0, 600_000).default(100),
-        backoff_factor: number().min(1, { error: "must be at least 1" }).max(10, { error: "must be at most 10" }).default(2),
-        max_delay_ms: int(0, 600_000).default(30_000),
-        jitter: number().min(0, { error: "must be between 0 and 1" }).max(1, { error: "must be between 0 and 1" }).default(0),
-      },
-      "",
-    )
-      .strict()
-      .optional()
-      .describe("Per-child retries: attempts (first try included), delay_ms * backoff_factor^(n-1) capped at max_delay_ms, minus up to jitter of it. A child keeps its slot while it waits."),
-    tolerated_failures: failureBudgetSchema.optional().describe("continue-partial only: how many failed children (a count, or a percentage of all children like \"10%\") are accepted before the step fails like fail-fast. Default: no limit."),
+    retry,
+    tolerated_failures,
     /** How many containers may be nested in one chain, this one included; the smallest along a chain applies. */
     // Optional, its default applied where it is read (enterContainer): a parsed config lists only what was written or always applies.
     max_depth: int(CONTAINER_LIMITS.maxDepth.min, CONTAINER_LIMITS.maxDepth.max)
@@ -83,20 +103,12 @@ export const containerExecutionSchema = object(
     isolation: isolationSchema.default("inline").describe("Default isolation of local children."),
     /** Where children run: in this process (`local`) or as BullMQ jobs on a worker pool (`queue`). */
     backend: z.enum(["local", "queue"], { error: 'must be "local" or "queue"' }).default("local").describe("local: children run in this process (and its worker threads / Python runtime); queue: each child is a BullMQ job run by `blok-parallel worker` processes, possibly on other machines."),
-    queue: object(
-      {
-        redis_url: z.string({ error: "must be a string" }).regex(/^rediss?:\/\//, { error: 'must be a redis:// or rediss:// URL' }).optional().describe("Redis connection; default: env BLOK_REDIS_URL."),
-        name: z.string({ error: "must be a string" }).regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: "must be 1 to 100 letters, digits, '_', '.' or '-'" }).default("blok-parallel").describe("The BullMQ queue the workers listen on."),
-        max_result_bytes: int(1, 512 * 1024 * 1024).default(16 * 1024 * 1024).describe("Largest result (JSON bytes) a worker may return; bigger results fail the child with a clear error instead of being truncated."),
-      },
-      " with redis_url, name, max_result_bytes",
-    )
-      .strict()
-      .optional()
-      .describe("Settings of the queue backend."),
+    queue: queueSettingsSchema.optional().describe("Settings of the queue backend."),
   },
   "",
-).strict();
+)
+  .strict()
+  .superRefine(requireContinuePartialForBudget);
 
 /** Map / batch mode: one child per item (or per batch of `batch_size` items), all running the same node. */
 export const mapBlockSchema = object(

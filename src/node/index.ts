@@ -11,6 +11,6 @@ export {
 export { type BlokHost, defaultHost, type HostClasses, type HostGlobalError } from "./host.js";
 export { CowSpace } from "./isolation/copyOnWrite.js";
 export { type ContainerDependencies, type ContainerOutput, createParallelExecutionNode } from "./ParallelExecutionNode.js";
-export { NestingError } from "./nestingChain.js";
-export { type ChildBackend, ChildResolutionError } from "./planChildren.js";
+export { ChildResolutionError, NestingError } from "./errors.js";
+export type { ChildBackend } from "./planChildren.js";
 export { readContainerConfig } from "./readContainerConfig.js";

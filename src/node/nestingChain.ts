@@ -1,4 +1,5 @@
 import type { Context } from "../blok/index.js";
+import { NestingError } from "./errors.js";
 import { CowSpace } from "./isolation/copyOnWrite.js";
 
 // A registered symbol, like the child hooks': a host app and this package agree on it even across
@@ -13,28 +14,6 @@ interface Level {
   /** The smallest `execution.max_depth` of this level and the levels around it, and the step that set it. */
   readonly limit: number;
   readonly limitStep: string;
-}
-
-/** Thrown when a container would run inside itself, or deeper than `execution.max_depth` allows. */
-export class NestingError extends Error {
-  override readonly name = "NestingError";
-  constructor(
-    readonly container: string,
-    /** The step names of the containers concerned, outermost first, ending with `container`. */
-    readonly chain: readonly string[],
-    /** For a depth error: the limit and the step whose `execution.max_depth` set it. */
-    readonly limit?: { readonly max_depth: number; readonly step: string },
-  ) {
-    super(
-      limit
-        ? `parallel-execution step '${container}' would run ${chain.length} containers deep (${shortChain(chain)}), over the limit of ${limit.max_depth} set by execution.max_depth of step '${limit.step}'`
-        : `nested containers form a cycle: ${chain.join(" -> ")} (parallel-execution step '${container}' would run inside itself)`,
-    );
-  }
-}
-
-function shortChain(chain: readonly string[]): string {
-  return chain.length <= 6 ? chain.join(" -> ") : [...chain.slice(0, 3), "...", ...chain.slice(-2)].join(" -> ");
 }
 
 function levelsOf(ctx: Context): readonly Level[] {

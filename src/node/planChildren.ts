@@ -1,6 +1,7 @@
 import { type Context, deepClone, deepCloneSlice, mapStepInputs } from "../blok/index.js";
 import { type Attempt, type Child, fromAbortable } from "../core/index.js";
 import type { ChildDescriptor, ContainerConfig } from "./containerSchema.js";
+import { ChildResolutionError } from "./errors.js";
 import type { BlokHost } from "./host.js";
 import { CowSpace } from "./isolation/copyOnWrite.js";
 import { type ChildContextOptions, isolateContext } from "./isolation/isolateContext.js";
@@ -16,18 +17,6 @@ export type ChildBackend =
 export interface PlannedChildren {
   readonly children: Iterable<Child<unknown>>;
   readonly total: number;
-}
-
-/** Thrown when a child cannot be resolved before the run starts. */
-export class ChildResolutionError extends Error {
-  override readonly name = "ChildResolutionError";
-  constructor(
-    readonly child: string,
-    readonly container: string,
-    options: { cause: unknown },
-  ) {
-    super(`Child '${child}' of parallel-execution step '${container}' cannot be resolved: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
-  }
 }
 
 function toStep(descriptor: ChildDescriptor, config: ContainerConfig): ChildStep {

@@ -77,16 +77,11 @@ function describe(value: unknown): string {
 }
 
 /**
- * Rules a JSON schema cannot state: unique child names, isolation only where it means something,
- * and a failure budget only with continue-partial (the core rejects it otherwise, and would do so
- * without naming the step or the `execution.` path).
+ * Rules a JSON schema cannot state: unique child names and isolation only where it means
+ * something. (A failure budget only with continue-partial is the core's rule, part of the schema.)
  */
 function semanticIssues(stepName: string, config: ContainerConfig): OptionIssue[] {
   const issues: OptionIssue[] = [];
-  const { tolerated_failures: budget, error_handling: handling } = config.execution;
-  if (budget !== undefined && handling !== "continue-partial") {
-    issues.push({ path: "execution.tolerated_failures", rule: 'only applies with error_handling "continue-partial"', received: JSON.stringify(budget) });
-  }
   const descriptors = config.nodes ?? (config.map ? [config.map.node] : []);
   const prefix = config.nodes ? "nodes" : "map.node";
   const seen = new Set<string>();

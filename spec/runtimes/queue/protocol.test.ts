@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../../src/cli/usageError.js";
 import { parseWorkerArgs, runWorkerCommand, WORKER_USAGE } from "../../../src/cli/workerCommand.js";
-import { isPlainNodeName, QueueConfigError, readJobData, redactRedisUrl, resolveRedisUrl } from "../../../src/runtimes/queue/index.js";
-import { toJobData } from "../../../src/runtimes/queue/protocol.js";
+import { InvalidQueueJobError, isPlainNodeName, QueueConfigError, readJobData, redactRedisUrl, resolveRedisUrl } from "../../../src/runtimes/queue/index.js";
+import { readJobResult, toJobData } from "../../../src/runtimes/queue/protocol.js";
 
 const valid = {
   v: 1,
@@ -13,6 +13,17 @@ const valid = {
   ctx: { id: "run", request: {}, response: { data: null } },
   max_result_bytes: 100,
 };
+
+/** The message `read` refuses `value` with (an InvalidQueueJobError), or "accepted". */
+function refusalOf(read: (value: unknown) => unknown, value: unknown): string {
+  try {
+    read(value);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidQueueJobError);
+    return (error as Error).message;
+  }
+  return "accepted";
+}
 
 describe("queue wire protocol (no Redis)", () => {
   it("accepts plain node names and refuses paths, traversal and URLs", () => {
@@ -42,6 +53,38 @@ describe("queue wire protocol (no Redis)", () => {
     expect(refused({ ctx: { id: 1 } })).toBe("Refused queue job: ctx must be an object with id, request and response");
     expect(refused({ ctx: { ...valid.ctx, index: 1.5 } })).toBe("Refused queue job: ctx.index must be a whole number");
     expect(() => readJobData("nope")).toThrow("Refused queue job: its data is not an object");
+  });
+
+  it("refuses malformed job data with InvalidQueueJobError naming the first broken field, protocol version first", () => {
+    const refusal = (data: unknown) => refusalOf(readJobData, data);
+    expect(refusal([valid])).toBe("Refused queue job: its data is not an object");
+    expect(refusal(null)).toBe("Refused queue job: its data is not an object");
+    expect(refusal({ ...valid, v: "1", attempt: 0 })).toBe('Refused queue job: protocol version "1" is not 1 (producer and worker run different versions of @blok-ts/parallel-execution)');
+    expect(refusal({ ...valid, step: [] })).toBe("Refused queue job: step is not an object");
+    expect(refusal({ ...valid, step: { ...valid.step, name: "" } })).toBe("Refused queue job: step.name must be a non-empty string");
+    expect(refusal({ ...valid, step: { ...valid.step, node: 3 } })).toBe("Refused queue job: step.node must be a plain node name without path traversal (received 3)");
+    expect(refusal({ ...valid, container: 1 })).toBe("Refused queue job: container must be a string");
+    expect(refusal({ ...valid, attempt: 1.5 })).toBe("Refused queue job: attempt must be a whole number of at least 1");
+    expect(refusal({ ...valid, attempt: "1" })).toBe("Refused queue job: attempt must be a whole number of at least 1");
+    expect(refusal({ ...valid, max_result_bytes: undefined })).toBe("Refused queue job: max_result_bytes must be a whole number of at least 1");
+    expect(refusal({ ...valid, ctx: { ...valid.ctx, request: [] } })).toBe("Refused queue job: ctx must be an object with id, request and response");
+    expect(refusal({ ...valid, ctx: { ...valid.ctx, response: "x" } })).toBe("Refused queue job: ctx must be an object with id, request and response");
+    expect(refusal({ ...valid, ctx: { ...valid.ctx, index: null } })).toBe("Refused queue job: ctx.index must be a whole number");
+    expect(refusal({ ...valid, shared: "x" })).toBe("Refused queue job: shared must be an object");
+    expect(refusal({ ...valid, shared: { response_data: 7 } })).toBe("Refused queue job: shared.response_data must be a shared context id (received 7)");
+    // Extra fields are the node's data (or a newer producer's hints) and pass untouched.
+    expect(readJobData({ ...valid, extra: 1, step: { ...valid.step, note: "x" } })).toMatchObject({ extra: 1 });
+  });
+
+  it("reads a result envelope as it is, and refuses a malformed one naming the field", () => {
+    const envelope = { v: 1, bytes: 2, work_ms: 0.5, data: 1 };
+    expect(readJobResult(envelope)).toBe(envelope);
+    const refusal = (value: unknown) => refusalOf(readJobResult, value);
+    const noEnvelope = "the worker returned no protocol-1 result envelope (producer and worker run different versions?)";
+    expect(refusal("done")).toBe(noEnvelope);
+    expect(refusal({ ...envelope, v: 2 })).toBe(noEnvelope);
+    expect(refusal({ ...envelope, bytes: "2" })).toBe('the worker\'s result envelope has no byte count: bytes must be a number (received "2")');
+    expect(refusal({ v: 1, bytes: 2 })).toBe("the worker's result envelope has no run time: work_ms must be a number (received undefined)");
   });
 
   it("leaves shared context parts out of ctx and names them; workers accept only shared context ids", () => {

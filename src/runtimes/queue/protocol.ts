@@ -1,4 +1,5 @@
-import { type RemoteChildJob, type RemoteContext, type TraceCarrier, traceCarrier } from "../../ports/index.js";
+import { z } from "zod";
+import { QUEUE_DEFAULTS, type RemoteChildJob, type RemoteContext, type TraceCarrier, traceCarrier } from "../../ports/index.js";
 import { InvalidQueueJobError } from "./errors.js";
 
 /**
@@ -26,7 +27,7 @@ import { InvalidQueueJobError } from "./errors.js";
 export const PROTOCOL_VERSION = 1 as const;
 
 /** Default queue name (the container config's `execution.queue.name` default). */
-export const DEFAULT_QUEUE_NAME = "blok-parallel";
+export const DEFAULT_QUEUE_NAME = QUEUE_DEFAULTS.name;
 /** BullMQ's key prefix. */
 export const DEFAULT_PREFIX = "bull";
 /** Results up to this many JSON bytes ride in the job's return value; larger ones in a side key. */
@@ -153,6 +154,8 @@ function traceField(): { trace?: TraceCarrier } {
 const TRACE_FIELDS = new Set(["traceparent", "tracestate"]);
 const TRACE_VALUE_MAX = 512;
 
+const CTX_RULE = "ctx must be an object with id, request and response";
+
 const SEGMENT = /^[A-Za-z0-9@_+.-]+$/;
 
 /**
@@ -165,8 +168,75 @@ export function isPlainNodeName(node: string): boolean {
   return node.split("/").every((segment) => SEGMENT.test(segment) && segment !== "." && segment !== "..");
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+const received = (value: unknown) => `(received ${JSON.stringify(value)})`;
+/** An object (not an array, not null) whose other fields pass as they are. */
+const record = (rule: string) => z.looseObject({}, { error: rule });
+
+/**
+ * The checks of a job's data. Each rule is the whole refusal text, field name included: the
+ * first one broken (in field order, the protocol version first) is what the worker reports.
+ * Fields not listed (inputs, the rest of ctx) are data for the node and pass as they are.
+ */
+const jobDataSchema = z.looseObject(
+  {
+    v: z.literal(PROTOCOL_VERSION, {
+      error: (issue) => `protocol version ${JSON.stringify(issue.input)} is not ${PROTOCOL_VERSION} (producer and worker run different versions of @blok-ts/parallel-execution)`,
+    }),
+    step: z.looseObject(
+      {
+        name: z.string({ error: "step.name must be a non-empty string" }).min(1, { error: "step.name must be a non-empty string" }),
+        type: z.enum(CHILD_TYPES, { error: (issue) => `step.type must be one of ${CHILD_TYPES.join(", ")} ${received(issue.input)}` }),
+        node: z
+          .string({ error: (issue) => `step.node must be a plain node name without path traversal ${received(issue.input)}` })
+          .refine(isPlainNodeName, { error: (issue) => `step.node must be a plain node name without path traversal ${received(issue.input)}` }),
+        isolation: z.enum(["inline", "worker"], { error: (issue) => `step.isolation must be "inline" or "worker" ${received(issue.input)}` }),
+      },
+      { error: "step is not an object" },
+    ),
+    container: z.string({ error: "container must be a string" }),
+    attempt: z.number({ error: "attempt must be a whole number of at least 1" }).int({ error: "attempt must be a whole number of at least 1" }).min(1, { error: "attempt must be a whole number of at least 1" }),
+    max_result_bytes: z
+      .number({ error: "max_result_bytes must be a whole number of at least 1" })
+      .int({ error: "max_result_bytes must be a whole number of at least 1" })
+      .min(1, { error: "max_result_bytes must be a whole number of at least 1" }),
+    ctx: z.looseObject(
+      {
+        id: z.string({ error: CTX_RULE }),
+        request: record(CTX_RULE),
+        response: record(CTX_RULE),
+        index: z.number({ error: "ctx.index must be a whole number" }).int({ error: "ctx.index must be a whole number" }).optional(),
+      },
+      { error: CTX_RULE },
+    ),
+    shared: z
+      .strictObject(
+        {
+          vars: z.string().regex(SHARED_CONTEXT_ID).optional(),
+          response_data: z.string().regex(SHARED_CONTEXT_ID).optional(),
+        },
+        { error: (issue) => (issue.code === "unrecognized_keys" ? `shared.${issue.keys[0]} is not a shared context part` : "shared must be an object") },
+      )
+      .optional(),
+    trace: z
+      .record(z.string(), z.unknown(), { error: "trace must be an object" })
+      .refine((trace) => Object.entries(trace).every(([field, value]) => TRACE_FIELDS.has(field) && typeof value === "string" && value.length <= TRACE_VALUE_MAX), {
+        error: (issue) => {
+          const bad = Object.entries(issue.input as Record<string, unknown>).find(([field, value]) => !TRACE_FIELDS.has(field) || typeof value !== "string" || value.length > TRACE_VALUE_MAX);
+          return `trace.${bad?.[0]} is not a W3C trace context field of at most ${TRACE_VALUE_MAX} characters`;
+        },
+      })
+      .optional(),
+  },
+  { error: "its data is not an object" },
+);
+
+/** The shared-id rules name the field they are in: set after the fact, as zod's message function does not see the path. */
+function refusal(issue: z.core.$ZodIssue): string {
+  const [first, field] = issue.path;
+  if (first === "shared" && typeof field === "string" && issue.code !== "unrecognized_keys") {
+    return `shared.${field} must be a shared context id ${received((issue as { input?: unknown }).input)}`;
+  }
+  return issue.message;
 }
 
 /**
@@ -174,50 +244,35 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * name, a JSON context. A worker runs only nodes found in its own directories and registry; this
  * check makes sure the payload cannot even point outside them.
  *
+ * @returns the data itself (only checked: zod's copy of a large `inputs` or `ctx` would be waste).
  * @throws {@link InvalidQueueJobError} naming the offending field.
  */
 export function readJobData(data: unknown): QueueJobData {
-  const fail = (rule: string): never => {
-    throw new InvalidQueueJobError(`Refused queue job: ${rule}`);
-  };
-  if (!isObject(data)) return fail("its data is not an object");
-  if (data.v !== PROTOCOL_VERSION) return fail(`protocol version ${JSON.stringify(data.v)} is not ${PROTOCOL_VERSION} (producer and worker run different versions of @blok-ts/parallel-execution)`);
-  const step = data.step;
-  if (!isObject(step)) return fail("step is not an object");
-  if (typeof step.name !== "string" || step.name === "") return fail("step.name must be a non-empty string");
-  if (typeof step.type !== "string" || !(CHILD_TYPES as readonly string[]).includes(step.type)) {
-    return fail(`step.type must be one of ${CHILD_TYPES.join(", ")} (received ${JSON.stringify(step.type)})`);
-  }
-  if (typeof step.node !== "string" || !isPlainNodeName(step.node)) {
-    return fail(`step.node must be a plain node name without path traversal (received ${JSON.stringify(step.node)})`);
-  }
-  if (step.isolation !== "inline" && step.isolation !== "worker") return fail(`step.isolation must be "inline" or "worker" (received ${JSON.stringify(step.isolation)})`);
-  if (typeof data.container !== "string") return fail("container must be a string");
-  if (!Number.isInteger(data.attempt) || (data.attempt as number) < 1) return fail("attempt must be a whole number of at least 1");
-  if (!Number.isInteger(data.max_result_bytes) || (data.max_result_bytes as number) < 1) return fail("max_result_bytes must be a whole number of at least 1");
-  const ctx = data.ctx;
-  if (!isObject(ctx) || typeof ctx.id !== "string" || !isObject(ctx.request) || !isObject(ctx.response)) return fail("ctx must be an object with id, request and response");
-  if (ctx.index !== undefined && !Number.isInteger(ctx.index)) return fail("ctx.index must be a whole number");
-  if (data.shared !== undefined) {
-    if (!isObject(data.shared)) return fail("shared must be an object");
-    for (const [field, id] of Object.entries(data.shared)) {
-      if (field !== "vars" && field !== "response_data") return fail(`shared.${field} is not a shared context part`);
-      if (typeof id !== "string" || !SHARED_CONTEXT_ID.test(id)) return fail(`shared.${field} must be a shared context id (received ${JSON.stringify(id)})`);
-    }
-  }
-  if (data.trace !== undefined) {
-    if (!isObject(data.trace)) return fail("trace must be an object");
-    for (const [field, value] of Object.entries(data.trace)) {
-      if (!TRACE_FIELDS.has(field) || typeof value !== "string" || value.length > TRACE_VALUE_MAX) return fail(`trace.${field} is not a W3C trace context field of at most ${TRACE_VALUE_MAX} characters`);
-    }
-  }
-  return data as unknown as QueueJobData;
+  const parsed = jobDataSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) throw new InvalidQueueJobError(`Refused queue job: ${refusal(parsed.error.issues[0]!)}`);
+  return data as QueueJobData;
 }
 
-/** Reads a job's return value. @throws `TypeError` when it is not a protocol envelope. */
+const NO_ENVELOPE = `the worker returned no protocol-${PROTOCOL_VERSION} result envelope (producer and worker run different versions?)`;
+
+/** A job's return value (the producer reads `timing`, `data` and `stored` as the same version of this code wrote them). */
+const jobResultSchema = z.looseObject(
+  {
+    v: z.literal(PROTOCOL_VERSION, { error: NO_ENVELOPE }),
+    bytes: z.number({ error: (issue) => `the worker's result envelope has no byte count: bytes must be a number ${received(issue.input)}` }),
+    work_ms: z.number({ error: (issue) => `the worker's result envelope has no run time: work_ms must be a number ${received(issue.input)}` }),
+  },
+  { error: NO_ENVELOPE },
+);
+
+/**
+ * Reads a job's return value.
+ *
+ * @returns the value itself.
+ * @throws {@link InvalidQueueJobError} when it is not a protocol envelope, naming the field.
+ */
 export function readJobResult(value: unknown): QueueJobResult {
-  if (!isObject(value) || value.v !== PROTOCOL_VERSION || typeof value.bytes !== "number" || typeof value.work_ms !== "number") {
-    throw new TypeError(`the worker returned no protocol-${PROTOCOL_VERSION} result envelope (producer and worker run different versions?)`);
-  }
-  return value as unknown as QueueJobResult;
+  const parsed = jobResultSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidQueueJobError(parsed.error.issues[0]!.message);
+  return value as QueueJobResult;
 }

@@ -1,3 +1,4 @@
+import { REDIS_URL_PATTERN, REDIS_URL_RULE } from "../../ports/index.js";
 import { QueueConfigError } from "./errors.js";
 
 /** Where a queue session finds Redis, in order: the container's `redis_url`, the connector's `redisUrl`, env `BLOK_REDIS_URL`. */
@@ -12,17 +13,16 @@ export function resolveRedisUrl(configured: string | undefined, fallback: string
   return url;
 }
 
-/** @throws {QueueConfigError} unless `url` is a `redis://` or `rediss://` URL. */
+/** @throws {QueueConfigError} unless `url` is a valid `redis://` or `rediss://` URL, naming `source`. */
 export function checkRedisUrl(url: string, source: string): void {
-  let parsed: URL;
   try {
-    parsed = new URL(url);
+    new URL(url);
   } catch {
     throw new QueueConfigError(`${source} is not a valid URL (received "${redactRedisUrl(url)}"); expected redis://host:port or rediss://host:port`);
   }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new QueueConfigError(`${source} must be a redis:// or rediss:// URL (received "${redactRedisUrl(url)}")`);
-  }
+  // The container config's rule (src/ports/queueSettings.ts), so a URL from a flag or the
+  // environment passes exactly when it would pass as execution.queue.redis_url.
+  if (!REDIS_URL_PATTERN.test(url)) throw new QueueConfigError(`${source} ${REDIS_URL_RULE} (received "${redactRedisUrl(url)}")`);
 }
 
 /** The URL as given, with its password (if any) replaced by `***`, for messages and logs. */
