@@ -1,4 +1,4 @@
-import { pythonPlugin, type RuntimePlugin, workerPlugin } from "../composition/index.js";
+import { defaultRuntimePlugins, type RuntimePlugin } from "../composition/index.js";
 import type { RunCommand } from "./parseArgs.js";
 
 /**
@@ -6,17 +6,5 @@ import type { RunCommand } from "./parseArgs.js";
  * Python, one with no worker-isolated child never starts a thread.
  */
 export async function createPlugins(command: Pick<RunCommand, "nodesDir" | "pythonNodesDir" | "python" | "workers" | "workerHeapMb" | "pythonService" | "pythonMaxMessageBytes">): Promise<RuntimePlugin[]> {
-  return [
-    pythonPlugin({
-      ...(command.pythonNodesDir ? { nodesDir: command.pythonNodesDir } : {}),
-      ...(command.python ? { python: command.python } : {}),
-      ...(command.pythonService ? { service: command.pythonService } : {}),
-      ...(command.pythonMaxMessageBytes ? { maxMessageBytes: command.pythonMaxMessageBytes } : {}),
-    }),
-    workerPlugin({
-      ...(command.nodesDir ? { nodesDir: command.nodesDir } : {}),
-      ...(command.workers ? { threads: command.workers } : {}),
-      ...(command.workerHeapMb ? { heapMb: command.workerHeapMb } : {}),
-    }),
-  ];
+  return defaultRuntimePlugins({ ...command, threads: command.workers });
 }

@@ -1,6 +1,8 @@
 import { DefaultLogger } from "../blok/index.js";
 import type { QueueWorker, QueueWorkerEvent } from "../composition/queueWorker/index.js";
+import { QUEUE_NAME_PATTERN, QUEUE_NAME_RULE, REDIS_URL_PATTERN, REDIS_URL_RULE } from "../ports/index.js";
 import { DEFAULT_QUEUE_NAME } from "../runtimes/queue/protocol.js";
+import { redactRedisUrl } from "../runtimes/queue/redisUrl.js";
 import { errorParagraph } from "./formatError.js";
 import { onShutdownSignals } from "./shutdownSignals.js";
 import { startTracing, type Tracing } from "../telemetry/index.js";
@@ -104,9 +106,9 @@ export function parseWorkerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}" (worker takes options only)`);
   const redisUrl = values.redis ?? env.BLOK_REDIS_URL;
   if (!redisUrl) throw new UsageError("worker needs a Redis server: --redis redis://host:port (or set BLOK_REDIS_URL)");
-  if (!/^rediss?:\/\//.test(redisUrl)) throw new UsageError(`--redis must be a redis:// or rediss:// URL (received "${redisUrl.replace(/\/\/[^@/]*@/, "//***@")}")`);
+  if (!REDIS_URL_PATTERN.test(redisUrl)) throw new UsageError(`--redis ${REDIS_URL_RULE} (received "${redactRedisUrl(redisUrl)}")`);
   const queue = values.queue ?? DEFAULT_QUEUE_NAME;
-  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(queue)) throw new UsageError(`--queue must be 1 to 100 letters, digits, '_', '.' or '-' (received "${queue}")`);
+  if (!QUEUE_NAME_PATTERN.test(queue)) throw new UsageError(`--queue ${QUEUE_NAME_RULE} (received "${queue}")`);
   return {
     command: "worker",
     redisUrl,

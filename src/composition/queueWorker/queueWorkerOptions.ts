@@ -4,7 +4,7 @@ import { checkRedisUrl, redactRedisUrl } from "../../runtimes/queue/redisUrl.js"
 import type { RuntimePlugin } from "../createEnvironment.js";
 import type { QueueWorkerEvent } from "./queueWorkerEvent.js";
 import type { Tracing } from "../../telemetry/index.js";
-import { defaultRuntimePlugins } from "./runtimePlugins.js";
+import { defaultRuntimePlugins } from "../defaultRuntimePlugins.js";
 
 /** Options of `startQueueWorker`. */
 export interface QueueWorkerOptions {

@@ -11,7 +11,7 @@ import { createJobProcessor, type RunningJob } from "./jobProcessor.js";
 import { LockHeartbeat } from "./lockHeartbeat.js";
 import { type QueueWorkerOptions, type QueueWorkerSettings, queueWorkerSettings } from "./queueWorkerOptions.js";
 import { RecentCancels } from "./recentCancels.js";
-import { pythonAvailable } from "./runtimePlugins.js";
+import { pythonAvailable } from "../defaultRuntimePlugins.js";
 import { SharedContexts } from "./sharedContexts.js";
 
 /** A running worker. */
