@@ -207,3 +207,22 @@ export class WorkerPoolDestroyedError extends WorkerRuntimeError {
     super(nodeName, `Cannot run node "${nodeName}" as its worker pool has been destroyed`);
   }
 }
+
+/**
+ * The worker-thread entry itself cannot load (a broken install or build): piscina would leave
+ * every task waiting for a thread that never starts, so the pool refuses to start instead.
+ */
+export class WorkerEntryLoadError extends Error {
+  override readonly name = "WorkerEntryLoadError";
+
+  /**
+   * @param file the entry that failed to load
+   * @param cause what loading it threw
+   */
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(`The worker-thread entry ${file} cannot be loaded: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}

@@ -29,4 +29,4 @@ export { WorkerCrashedError } from "./errors.js";
 export { WorkerHeapLimitError } from "./errors.js";
 export { WorkerTaskAbortedError } from "./errors.js";
 export { WorkerCloneError, type CloneDirection } from "./errors.js";
-export { WorkerPoolDestroyedError } from "./errors.js";
+export { WorkerEntryLoadError, WorkerPoolDestroyedError } from "./errors.js";

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { WorkerEntryLoadError } from "./errors.js";
 
 /** The thread entry's source, from which both the built file and the source-mode bundle come. */
 const SOURCE = new URL("./thread/workerEntry.ts", import.meta.url);
@@ -25,10 +26,30 @@ let located: string | undefined;
  *
  * @returns the absolute path of the entry
  * @throws {Error} when a built package lacks the entry, naming where it looked
+ * @throws {@link WorkerEntryLoadError} when the entry cannot load
  */
 export function threadEntryFile(): string {
-  located ??= isSource() ? bundleFromSource() : findBuilt();
+  located ??= verifyThreadEntry(isSource() ? bundleFromSource() : findBuilt());
   return located;
+}
+
+/**
+ * Loads the entry once in this thread, where a failure can be reported: a thread whose entry
+ * throws at load makes piscina emit a pool `error` and leave the task waiting for a thread that
+ * never starts, so a broken entry would stall every worker child until its timeout. The entry
+ * has no side effects at load (it defines the task function), and the cost is paid once per process.
+ *
+ * @param file - the entry to check.
+ * @returns `file`.
+ * @throws {@link WorkerEntryLoadError} naming the file and what loading it threw.
+ */
+export function verifyThreadEntry(file: string): string {
+  try {
+    createRequire(import.meta.url)(file);
+  } catch (cause) {
+    throw new WorkerEntryLoadError(file, cause);
+  }
+  return file;
 }
 
 function isSource(): boolean {
