@@ -18,6 +18,15 @@ export const TRIVIAL_CONTENDERS = [
 ] as const;
 export type TrivialContender = (typeof TRIVIAL_CONTENDERS)[number];
 
+/**
+ * With `--baseline=<rev>`, these contenders also run on the executor as of that revision, side by
+ * side with the rest: the rows a change to src/core must not slow down.
+ */
+export const BASELINE_CONTENDERS = ["executor", "executor+timeout+events"] as const satisfies readonly TrivialContender[];
+
+/** The name under which `contender`'s baseline lane reports. */
+export const onBaseline = (contender: TrivialContender): string => `${contender}@baseline`;
+
 /** Timing: every contender in one process, side by side (interleaved.ts). */
 export interface InterleavedArgs {
   readonly contenders: readonly TrivialContender[];
@@ -28,6 +37,8 @@ export interface InterleavedArgs {
   readonly rounds: number;
   /** The built executor module (see build.ts). */
   readonly core: string;
+  /** The built baseline executor, if any: {@link BASELINE_CONTENDERS} run on it too. */
+  readonly baseline: string | null;
 }
 
 /** Memory and CPU profile: one contender in a process of its own (isolated.ts). */

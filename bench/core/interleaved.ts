@@ -14,11 +14,13 @@
 import { once } from "node:events";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import type { InterleavedArgs, TrivialContender } from "./cases.js";
+import { BASELINE_CONTENDERS, type InterleavedArgs, onBaseline, type TrivialContender } from "./cases.js";
 import { type Core, trivialContender } from "./contenders.js";
 import { caseArgs, collect, report, type RoundTime, type Timings, timeRound } from "./measure.js";
 
 interface Lane {
+  /** The name its timings are reported under. */
+  readonly label: string;
   readonly contender: TrivialContender;
   readonly n: number;
   readonly concurrency: number;
@@ -30,12 +32,16 @@ else await serveLane(workerData as Lane);
 
 /** Main thread: starts a worker per contender, then asks them for rounds one at a time. */
 async function runLanes(args: InterleavedArgs): Promise<void> {
-  const { n, concurrency, core } = args;
+  const { n, concurrency, core, baseline } = args;
+  const specs: Lane[] = [
+    ...args.contenders.map((contender) => ({ label: contender, contender, n, concurrency, core })),
+    ...(baseline === null ? [] : BASELINE_CONTENDERS.map((contender) => ({ label: onBaseline(contender), contender, n, concurrency, core: baseline }))),
+  ];
   const lanes = await Promise.all(
-    args.contenders.map(async (contender) => {
-      const worker = new Worker(new URL(import.meta.url), { workerData: { contender, n, concurrency, core } satisfies Lane });
+    specs.map(async (spec) => {
+      const worker = new Worker(new URL(import.meta.url), { workerData: spec });
       await once(worker, "message");
-      return { contender, worker };
+      return { label: spec.label, worker };
     }),
   );
   /** Runs one round in `lane`'s worker and returns its wall and CPU time (measured there). */
@@ -45,12 +51,12 @@ async function runLanes(args: InterleavedArgs): Promise<void> {
     return time;
   };
   for (let i = 0; i < args.warmup; i++) for (const lane of shuffled(lanes)) await roundIn(lane);
-  const timings: Record<string, Timings> = Object.fromEntries(args.contenders.map((c) => [c, { wall: [], cpu: [] }]));
+  const timings: Record<string, Timings> = Object.fromEntries(lanes.map((lane) => [lane.label, { wall: [], cpu: [] }]));
   for (let r = 0; r < args.rounds; r++) {
     for (const lane of shuffled(lanes)) {
       const { wall, cpu } = await roundIn(lane);
-      timings[lane.contender]!.wall.push(wall);
-      timings[lane.contender]!.cpu.push(cpu);
+      timings[lane.label]!.wall.push(wall);
+      timings[lane.label]!.cpu.push(cpu);
     }
   }
   await Promise.all(lanes.map((lane) => lane.worker.terminate()));

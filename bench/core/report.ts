@@ -6,6 +6,7 @@
 import type { CaseOutput, InterleavedOutput, MemoryOutput } from "./measure.js";
 import { median } from "./measure.js";
 import type { ProfileSummary } from "./profile.js";
+import { BASELINE_CONTENDERS, onBaseline } from "./cases.js";
 
 export interface Plan {
   readonly quick: boolean;
@@ -16,6 +17,8 @@ export interface Plan {
   readonly sleep: { children: number; sleep_ms: number; concurrencies: number[]; warmup: number; rounds: number };
   readonly scenarios: string[];
   readonly profile_size: number | null;
+  /** The revision the executor is checked against (--baseline), by name and commit; absent in runs made before the flag. */
+  readonly baseline?: { rev: string; commit: string } | null;
 }
 
 export interface Meta {
@@ -229,6 +232,7 @@ export function summarize(plan: Plan, m: Measurements): Summary {
     ),
     target("scaling", "executor per-child cost, 100,000 / 10,000 children", scale("executor"), "<=", 1.3),
     target("scaling-full", "executor (timeout + events) per-child cost, 100,000 / 10,000", scale("executor+timeout+events"), "<=", 1.3),
+    ...baselineTargets(plan, (contender, n) => ratio(contender, onBaseline(contender), n), target),
     ...sleep.map((s) => ({
       id: `sleep-c${s.concurrency}`,
       label: `20 x 50 ms at concurrency ${s.concurrency}: speed-up vs concurrency 1`,
@@ -244,6 +248,24 @@ export function summarize(plan: Plan, m: Measurements): Summary {
 
   const profiles = m.memory.flatMap((c) => (c.extra.profile ? [{ contender: c.contender, n: c.params.n, profile: c.extra.profile as ProfileSummary }] : []));
   return { trivial, scaling, sleep, targets, profiles };
+}
+
+/**
+ * A change to src/core keeps each ratio within 10% of the baseline's: checked directly, as the
+ * current executor's time over the baseline's in the same round (both sides of each ratio to p-map
+ * share p-map, so this is the change in those ratios), at both sizes the scaling target compares.
+ */
+const BASELINE_LIMIT = 1.1;
+function baselineTargets<T>(plan: Plan, ratio: (contender: (typeof BASELINE_CONTENDERS)[number], n: number) => T, target: (id: string, label: string, r: T, op: "<=", limit: number) => Target): Target[] {
+  const base = plan.baseline;
+  if (!base) return [];
+  const at = base.rev === base.commit ? base.commit : `${base.commit} (${base.rev})`;
+  const sizes = [10_000, 100_000].filter((n) => plan.trivial.some((t) => t.n === n));
+  return sizes.flatMap((n) =>
+    BASELINE_CONTENDERS.map((contender) =>
+      target(`${contender}-vs-baseline-${n}`, `\`${contender}\` / the same at ${at}, per child, ${int(n)} children`, ratio(contender, n), "<=", BASELINE_LIMIT),
+    ),
+  );
 }
 
 const fmt = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(digits));
@@ -286,6 +308,11 @@ export function renderMarkdown(meta: Meta, plan: Plan, s: Summary): string {
     "- The executor is built from source with tsup, as shipped, and imported from the bundle: importing `src/` through tsx would add esbuild `keepNames` wrappers (an `Object.defineProperty` per closure created) that the shipped code does not have.",
     "- CPU time (user + system of the whole process, V8's GC threads included) is recorded next to wall time and its ratios taken the same way: other load on a shared machine inflates wall time far more than CPU time, so the CPU-time ratios are the cross-check. The verdict column uses wall time, as the targets are stated; the CPU-time verdict is shown next to it.",
     "- `p-map+AbortController` and `p-map+AbortController+setTimeout` are floors, not competitors: p-map doing the least the executor's contract needs per child (a fresh AbortSignal; with `timeout`, a timer armed and cleared).",
+    ...(plan.baseline
+      ? [
+          `- Baseline: src/core as of ${plan.baseline.commit} (\`--baseline=${plan.baseline.rev}\`), extracted with \`git archive\` and built the same way, runs ${BASELINE_CONTENDERS.map((c) => `\`${c}\``).join(" and ")} in lanes of their own (\`…@baseline\`) among the others. Its targets take the current executor's time over the baseline's within each round: a ratio to p-map moves with the machine (the same code gave different executor / p-map ratios on different hosts), while a ratio of two executors in the same rounds shows what the change itself did.`,
+        ]
+      : []),
     "",
     "## Targets",
     "",
@@ -406,6 +433,15 @@ function reading(meta: Meta, s: Summary, at: (contender: string, n: number) => T
       ? `- Missed: ${missed.map((t) => `${t.label} (${fmt(t.value)} vs ${t.op} ${fmt(t.limit)})`).join("; ")}.`
       : "- Every target with data passed.",
   );
+  // Each ratio-to-p-map target, read on the baseline's lane: whether the same code misses here too.
+  const onBase = (t: Target) => at(onBaseline(t.id === "plain-vs-pmap" ? "executor" : "executor+timeout+events"), n)?.vs_p_map ?? null;
+  const pMapMisses = missed.filter((t) => (t.id === "plain-vs-pmap" || t.id === "full-vs-pmap") && onBase(t) !== null);
+  if (pMapMisses.length > 0) {
+    const baseMisses = pMapMisses.every((t) => verdict(onBase(t), t.op, t.limit) === "MISS");
+    lines.push(
+      `- In the same rounds the baseline executor measured ${pMapMisses.map((t) => `${fmt(onBase(t))} where the target reads ${t.op} ${fmt(t.limit)} (${t.id === "plain-vs-pmap" ? "no options" : "timeout + events"})`).join(" and ")}: ${baseMisses ? "it misses on this machine too, so these misses come with the host, and the baseline targets say what the change did" : "it passes where the current executor misses, so the change made the executor slower"}.`,
+    );
+  }
   const busiest = Math.max(...meta.load);
   if (busiest > meta.cores) {
     lines.push(

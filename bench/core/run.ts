@@ -4,8 +4,9 @@
  *   npx tsx bench/core/run.ts            full run (a few minutes): results/latest.json + docs/bench/core.md
  *   npx tsx bench/core/run.ts --quick    smoke run (< 30 s on an idle machine): prints the report, keeps nothing
  *
- * Other flags: --core=<entry.ts> (measure a patched copy of src/core), --json=<file>,
- * --doc=<file|none>, --passes=<n>, --sizes=<n,n,...>, --scenarios=trivial,sleep.
+ * Other flags: --core=<entry.ts> (measure a patched copy of src/core), --baseline=<git rev> (also
+ * time the executor as of that revision, side by side, and check the current one against it),
+ * --json=<file>, --doc=<file|none>, --passes=<n>, --sizes=<n,n,...>, --scenarios=trivial,sleep.
  *
  * Time of the trivial-children contenders: for each size, one `node --expose-gc` process runs
  * every contender side by side, interleaved round by round (interleaved.ts); ratios are taken
@@ -23,12 +24,14 @@ import { buildBench, repoRoot } from "./build.js";
 import type { CaseOutput, InterleavedOutput, MemoryOutput } from "./measure.js";
 import { median } from "./measure.js";
 import { type Meta, type Plan, renderMarkdown, summarize } from "./report.js";
+import { commitOf, extractRevision } from "../revision.js";
 import { type InterleavedArgs, type IsolatedArgs, SLEEP_CONTENDERS, type SleepArgs, TRIVIAL_CONTENDERS } from "./cases.js";
 
 const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     core: { type: "string" },
+    baseline: { type: "string" },
     json: { type: "string" },
     doc: { type: "string" },
     passes: { type: "string" },
@@ -59,6 +62,7 @@ const plan: Plan = {
   trivial: sizes.map((n) => ({ n, ...roundsFor(n) })),
   sleep: { children: 20, sleep_ms: 50, concurrencies: [1, 2, 5, 10, 20], warmup: quick ? 0 : 1, rounds: quick ? 1 : 5 },
   scenarios: (flags.scenarios ?? "trivial,sleep").split(","),
+  baseline: flags.baseline === undefined ? null : { rev: flags.baseline, commit: commitOf(flags.baseline, repoRoot) },
   // In its memory process, each of these contenders at this size runs some rounds under the CPU profiler.
   profile_size: quick ? null : 10_000,
 };
@@ -90,13 +94,14 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)}s`.pa
 const built = await buildBench(flags.core);
 const { core } = built;
 console.log(`${elapsed()} built ${path.relative(repoRoot, core)} from ${flags.core ?? "src/core/index.ts"}`);
+const baseline = plan.baseline ? await buildBaseline(plan.baseline.commit) : null;
 
 const timing: (InterleavedOutput & { pass: number })[] = [];
 const sleep: (CaseOutput & { pass: number })[] = [];
 for (let pass = 1; pass <= plan.passes; pass++) {
   if (plan.scenarios.includes("trivial")) {
     for (const { n, warmup, rounds } of plan.trivial) {
-      const args: InterleavedArgs = { contenders: TRIVIAL_CONTENDERS, n, concurrency: plan.concurrency, warmup, rounds, core };
+      const args: InterleavedArgs = { contenders: TRIVIAL_CONTENDERS, n, concurrency: plan.concurrency, warmup, rounds, core, baseline };
       const out = await runCase<InterleavedOutput>(built.interleaved, args);
       timing.push({ ...out, pass });
       const ns = (contender: string) => ((median(out.timings[contender]!.wall) * 1e6) / n).toFixed(0);
@@ -164,6 +169,15 @@ if (docFlag !== "none") {
   console.log(`\n${markdown}`);
 }
 console.log(`wrote ${jsonPath} (${elapsed().trim()})`);
+
+/** Builds src/core as of `commit` (extracted next to the build cache) the way the current one is built. */
+async function buildBaseline(commit: string): Promise<string> {
+  const dir = path.join(repoRoot, "node_modules/.cache/bench-core-baseline", commit);
+  extractRevision(commit, "src/core", dir, repoRoot);
+  const { core: built } = await buildBench(path.join(dir, "src/core/index.ts"));
+  console.log(`${elapsed()} built ${path.relative(repoRoot, built)} from src/core at ${commit}`);
+  return built;
+}
 
 /** The commit measured, and whether src/core had uncommitted changes. */
 async function gitDescribe(): Promise<string> {

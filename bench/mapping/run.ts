@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { extractRevision } from "../revision.js";
 import { median } from "../stats.js";
 import * as current from "../../src/blok/index.js";
 import { runGuarded } from "../../src/blok/mapping/expressionLimit.js";
@@ -129,8 +130,7 @@ const CASES: readonly Case[] = [
 async function loadBaseline(): Promise<{ module: MapperModule; dir: string }> {
   // Inside the repository, so the baseline resolves this package's node_modules and "type": "module".
   const dir = mkdtempSync(join(process.cwd(), "bench/mapping/.baseline-"));
-  const archive = execFileSync("git", ["archive", BASELINE, "src/blok"], { maxBuffer: 64 * 1024 * 1024 });
-  execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  extractRevision(BASELINE, "src/blok", dir);
   const load = (file: string) => import(pathToFileURL(join(dir, "src/blok", file)).href);
   const [mapper, inputs, context] = await Promise.all([load("mapper.ts"), load("mapInputs.ts"), load("createContext.ts")]);
   const module = { createContext: context.createContext, mapFirstPass: mapper.mapFirstPass, mapInputs: inputs.mapInputs, mapperData: mapper.mapperData } as MapperModule;
