@@ -19,4 +19,5 @@ export const SUITES: readonly Suite[] = [
   { name: "queue", what: "the BullMQ backend: per-child overhead vs local, 1 vs 2 worker processes", args: ["bench/queue/run.ts"], page: "docs/bench/queue.md" },
   { name: "mapping", what: "the mapper against the one before issue 14 (1,000 js/ expressions, a typical step), with the expression time limit", args: ["bench/mapping/run.ts"], page: "docs/bench/mapping.md" },
   { name: "http", what: "the HTTP server: overhead per request vs the same handler on bare node:http (and Express 4, Fastify), 100 live subscribers, bytes per child of a run record", args: ["bench/http/run.ts"], page: "docs/bench/http.md" },
+  { name: "view", what: "the live run page in chromium: frame rate and long tasks on a live and on a finished 10,000-child run", args: ["bench/view/run.ts"], page: "docs/bench/view.md" },
 ];
