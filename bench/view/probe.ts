@@ -28,6 +28,11 @@ export interface Window {
   readonly blockingMs: number;
 }
 
+/** Bytes the page fetched after its own document (its run record and event stream), as the browser's resource timing counts them. */
+export function bytesFetched(page: Page): Promise<number> {
+  return page.evaluate(() => performance.getEntriesByType("resource").reduce((sum, entry) => sum + ((entry as unknown as { transferSize?: number }).transferSize ?? 0), 0));
+}
+
 /** The page's clock now (its `performance.now()`). */
 export function pageNow(page: Page): Promise<number> {
   return page.evaluate(() => performance.now());

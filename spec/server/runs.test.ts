@@ -136,6 +136,24 @@ describe("GET /runs/<id>/events", () => {
     expect(resumed).toEqual(all.slice(3));
     expect(resumed[0]!.id).toBe(4);
   });
+
+  it("?types= sends only the events named, with their ids, and always the end event; an unknown name is a 400 naming it", async () => {
+    const { id } = await startAsync({ ms: 1 });
+    await waitFor(id, "succeeded");
+    const all = (await readEvents(await fetch(url(`/runs/${id}/events`)))).events;
+    const limited = (await readEvents(await fetch(url(`/runs/${id}/events?types=finished`)))).events;
+    expect(limited.map((e) => e.event)).toEqual(["finished", "end"]);
+    expect(limited).toEqual(all.filter((e) => e.event === "finished" || e.event === "end"));
+    const children = (await readEvents(await fetch(url(`/runs/${id}/events?types=started,%20succeeded`)))).events;
+    expect(children.map((e) => e.event)).toEqual([...all.filter((e) => e.event === "started" || e.event === "succeeded").map((e) => e.event), "end"]);
+    for (const types of ["finished,nope", ""]) {
+      const res = await fetch(url(`/runs/${id}/events?types=${types}`));
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: string };
+      expect(error).toContain('"types"');
+      if (types) expect(error).toContain('"nope"');
+    }
+  });
 });
 
 describe("shutdown", () => {

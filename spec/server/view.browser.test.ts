@@ -115,6 +115,38 @@ describe.runIf(present)("the live run page (GET /runs/<id>/view) in chromium", (
     await page.close();
   });
 
+  it("opens a run that has ended from its final snapshots and retries, not a replay of every event", async () => {
+    // 12 batches, three at a time: a failure, a timeout (1.5 s), two retried.
+    const items = Array.from({ length: 12 }, (_, i) => ({ ms: 40, ...(i === 3 ? { fail: true } : {}), ...(i === 5 ? { ms: 2500 } : {}), ...(i % 4 === 2 ? { flaky: true } : {}) }));
+    const { id, viewUrl } = await startBatches({ items, max_concurrent: 3 });
+    await expect.poll(async () => ((await (await fetch(`${server.url}/runs/${id}`, { headers: auth })).json()) as { status: string }).status, { timeout: 20_000 }).toBe("succeeded");
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const streams: string[] = [];
+    page.on("request", (request) => request.url().includes("/events") && streams.push(new URL(request.url()).searchParams.get("types") ?? "all"));
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(viewUrl);
+    await page.waitForSelector("html[data-outcome]");
+    expect(streams).toEqual(["retrying,finished"]);
+    expect(await page.getAttribute("html", "data-outcome")).toBe("succeeded");
+    expect(Number(await page.getAttribute("#timeline", "data-rows"))).toBe(12);
+    expect(await counter(page, "total")).toBe(12);
+    expect(await counter(page, "completed")).toBe(10);
+    expect(await counter(page, "failed")).toBe(2);
+    expect(await counter(page, "retried")).toBeGreaterThanOrEqual(3);
+    expect(await counter(page, "peak")).toBe(3);
+    expect((JSON.parse((await page.textContent("#outcome"))!) as { results: unknown[] }).results).toHaveLength(12);
+    // Rows and their details come from the records: the timed-out batch is row 5.
+    const box = (await page.locator("#timeline").boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 5 * 18 + 9);
+    expect(await page.textContent("#tooltip")).toContain("status: timed_out");
+    // The concurrency curve comes from the rows' start and end times (no progress was sent): a
+    // point per start or end, where the few events sent would give a handful.
+    expect(Number(await page.getAttribute("#chart", "data-points"))).toBeGreaterThanOrEqual(12);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("draws a run of 10,000 children: every row, and the final counters", async () => {
     const items = Array.from({ length: 10_000 }, () => ({ ms: 0 }));
     const { viewUrl } = await startBatches({ items, max_concurrent: 20 });

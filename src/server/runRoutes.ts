@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseEventTypes } from "./eventTypes.js";
 import { HttpError, sendJson } from "./httpResponses.js";
 import { RunCancelledError, type Run, type RunView } from "./run.js";
 import type { ServerState } from "./serverState.js";
@@ -35,12 +36,13 @@ export async function serveRuns(state: ServerState, req: IncomingMessage, res: S
   throw new HttpError(parts.length <= 3 ? 405 : 404, `no route ${method} /${parts.join("/")}`);
 }
 
-/** Opens a run's event stream: a replay after `Last-Event-ID` (from the first event without it), then live. */
+/** Opens a run's event stream: a replay after `Last-Event-ID` (from the first event without it), then live; `?types=` limits it. */
 function serveEvents(state: ServerState, req: IncomingMessage, res: ServerResponse, run: Run): void {
   const lastEventId = Number(req.headers["last-event-id"] ?? 0);
+  const types = parseEventTypes(new URL(req.url ?? "/", "http://localhost").searchParams.get("types"));
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
   res.flushHeaders();
-  const stream = streamRunEvents(res, run.events, Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0, state.sse);
+  const stream = streamRunEvents(res, run.events, Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0, state.sse, types);
   state.streams.add(stream);
   void stream.closed.then(() => state.streams.delete(stream));
 }

@@ -31,14 +31,32 @@ export function formatSse(entry: Pick<RunEvent, "event" | "data"> & { id?: numbe
 }
 
 /**
+ * The events from position `from` on, in wire format, up to about {@link BATCH_CHARS}: one write
+ * per batch, not one per event (with 100 subscribers a write per event per client was most of the
+ * run's thread time, docs/bench/http.md). Events `types` leaves out are skipped.
+ *
+ * @returns the text and the position after the last event read.
+ */
+function nextBatch(log: RunEventLog, from: number, types: ReadonlySet<string> | undefined): { text: string; next: number } {
+  let text = "";
+  let next = from;
+  while (next < log.length && text.length < BATCH_CHARS) {
+    const entry = log.at(next++)!;
+    if (types === undefined || types.has(entry.event)) text += formatSse(entry);
+  }
+  return { text, next };
+}
+
+/**
  * Streams a run's events to one client: every event after `lastEventId` (0 = from the first),
  * then live ones as they come, and ends after the run's `end` event. Writes follow the socket's
  * pace (a write that fills the buffer waits for `drain`), reading from the run's own event log,
  * so replaying a long run needs no copy and a slow client never slows the run; a client that
  * falls behind the live run by more than `maxLagBytes` is dropped with a final `dropped` event.
- * The headers must already be sent.
+ * With `types`, only events of those names are sent (ids stay the log's). The headers must
+ * already be sent.
  */
-export function streamRunEvents(res: SseTarget, log: RunEventLog, lastEventId: number, options: SseOptions): SseStream {
+export function streamRunEvents(res: SseTarget, log: RunEventLog, lastEventId: number, options: SseOptions, types?: ReadonlySet<string>): SseStream {
   let cursor = Math.max(0, Math.min(lastEventId, log.length));
   // Events already in the log when the client came are a replay, not lag: only later ones count.
   const liveFrom = log.length;
@@ -74,11 +92,9 @@ export function streamRunEvents(res: SseTarget, log: RunEventLog, lastEventId: n
       }
     }
     while (cursor < log.length) {
-      // One write per batch of events, not one per event: with 100 subscribers a write per event
-      // per client was most of the run's thread time (docs/bench/http.md).
-      let chunk = "";
-      while (cursor < log.length && chunk.length < BATCH_CHARS) chunk += formatSse(log.at(cursor++)!);
-      if (!res.write(chunk)) {
+      const chunk = nextBatch(log, cursor, types);
+      cursor = chunk.next;
+      if (chunk.text !== "" && !res.write(chunk.text)) {
         if (cursor < log.length || !log.ended) {
           waiting = true;
           res.once("drain", onDrain);
