@@ -1,7 +1,7 @@
 /**
  * Runs every benchmark and regenerates docs/benchmarks.md from what they wrote.
  *
- *   npm run bench                    every suite, full runs (17 minutes on 2 cores when last measured; each suite's time is printed)
+ *   npm run bench                    every suite, full runs (about 19 minutes on 2 cores, the sum of each suite's last time; each is printed)
  *   npm run bench -- core container  only these suites (the index keeps the other suites' last pages)
  *   npm run bench -- --index         only regenerate the index from the pages as they are
  *
