@@ -11,9 +11,9 @@
  * 3. Record size: a finished 1,000-child run's record and events, bytes per child.
  * Everything binds and connects to 127.0.0.1 only.
  */
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
+import { commitOf } from "../revision.js";
 import { median } from "../stats.js";
 import { type Contender, spawnContender } from "./contenders.js";
 import { load, type LoadResult } from "./load.js";
@@ -36,7 +36,7 @@ const load1 = () => loadavg().map((v) => v.toFixed(2)).join(" / ");
 
 const startedAt = new Date();
 const loadAtStart = load1();
-const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+const commit = commitOf("HEAD");
 
 // 1 and 2: overhead per request, our server and the bare frameworks.
 const contenders = new Map<Kind, Contender>();

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { extractRevision } from "../revision.js";
+import { commitOf, extractRevision } from "../revision.js";
 import { median } from "../stats.js";
 import * as current from "../../src/blok/index.js";
 import { runGuarded } from "../../src/blok/mapping/expressionLimit.js";
@@ -230,7 +230,7 @@ try {
   const watchdogUs = watchdogCost();
   console.error(`one watchdog (vm timeout): ${watchdogUs.toFixed(1)} us`);
 
-  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"]).toString().trim();
+  const commit = commitOf("HEAD");
   const dirty = execFileSync("git", ["status", "--porcelain", "src/blok"]).toString().trim() !== "";
   const page = `# Mapping benchmark
 

@@ -16,7 +16,7 @@ new PerformanceObserver((list) => {
 `;
 
 /** The page's frames and long tasks between two of its clock readings. */
-export interface Window {
+export interface PageWindow {
   readonly ms: number;
   readonly frames: number;
   readonly fps: number;
@@ -39,7 +39,7 @@ export function pageNow(page: Page): Promise<number> {
 }
 
 /** Frames and long tasks recorded in the page between `from` and `to` (page clock readings). */
-export async function windowOf(page: Page, from: number, to: number): Promise<Window> {
+export async function windowOf(page: Page, from: number, to: number): Promise<PageWindow> {
   const { frames, longTasks } = await page.evaluate(() => (globalThis as unknown as { __probe: { frames: number[]; longTasks: { start: number; duration: number }[] } }).__probe);
   const inside = frames.filter((t) => t >= from && t <= to);
   let longestGapMs = 0;

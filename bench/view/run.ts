@@ -16,17 +16,17 @@
  * round also checks the page is right at the end: the outcome shown, every child counted and one
  * row per child.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { spawnContender } from "../http/contenders.js";
 import { FAN } from "../http/sse.js";
+import { commitOf } from "../revision.js";
 import { median } from "../stats.js";
-import { bytesFetched, PROBE_SCRIPT, pageNow, type Window, windowOf } from "./probe.js";
+import { bytesFetched, PROBE_SCRIPT, pageNow, type PageWindow, windowOf } from "./probe.js";
 
 /** One opening of the page: its window from navigation to the outcome, and the bytes it fetched. */
-type Opening = Window & { readonly bytes: number };
+type Opening = PageWindow & { readonly bytes: number };
 
 const quick = process.argv.includes("--quick");
 const CHILDREN = quick ? 1000 : 10_000;
@@ -102,8 +102,9 @@ const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(" / ");
 const server = await spawnContender("ours");
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"] });
 const rounds: { live: Opening; finished: Opening }[] = [];
-/** A finished run's event stream, whole and as the page asks for it (the last round's run). */
+/** A finished run's event stream, whole and as the page asks for it (the last round's run, read once). */
 const streams = { whole: 0, limited: 0 };
+let lastFinished = "";
 try {
   // One untimed run of each first: the server's and the browser's code warm, as on a page opened twice.
   await measure(browser, server.url, await startRun(server.url), true);
@@ -112,11 +113,12 @@ try {
     const id = await startRun(server.url);
     await waitEnded(server.url, id);
     const finished = await measure(browser, server.url, id, false);
-    streams.whole = await streamBytes(server.url, id);
-    streams.limited = await streamBytes(server.url, id, "retrying,finished");
     rounds.push({ live, finished });
+    lastFinished = id;
     console.error(`round ${round + 1}/${ROUNDS}: live ${live.fps.toFixed(1)} fps, longest task ${live.longestTaskMs.toFixed(0)} ms; finished run shown after ${finished.ms.toFixed(0)} ms, longest task ${finished.longestTaskMs.toFixed(0)} ms`);
   }
+  streams.whole = await streamBytes(server.url, lastFinished);
+  streams.limited = await streamBytes(server.url, lastFinished, "retrying,finished");
 } finally {
   await browser.close();
   await server.stop();
@@ -130,7 +132,7 @@ const row = (label: string, pick: (w: Opening) => number, mode: "live" | "finish
   `| ${label} | ${fmt(med(pick, mode), digits)} | ${span(pick, mode, digits)} | ${limit} | ${verdict(ok(med(pick, mode)))} |`;
 const detail = (mode: "live" | "finished") =>
   rounds.map((r, i) => `| ${i + 1} | ${mode} | ${fmt(r[mode].ms)} | ${fmt(r[mode].bytes / 1e6, 2)} | ${r[mode].frames} | ${fmt(r[mode].fps, 1)} | ${fmt(r[mode].longestGapMs)} | ${r[mode].longTasks} | ${fmt(r[mode].longestTaskMs)} | ${fmt(r[mode].blockingMs)} |`);
-const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+const commit = commitOf("HEAD");
 const n = CHILDREN.toLocaleString("en");
 
 const page = `# Live run page benchmark
@@ -144,7 +146,7 @@ The server, the run and the browser share the machine's cores.
 \`GET /runs/<id>/view\` ([docs/http.md](../http.md), "Live run page") on a map run of ${n} children that each wait
 ${FAN.childMs} ms, ${FAN.maxConcurrent} at a time (bench/http's fan workflow, served by bench/http's server process), opened in a
 1280x900 viewport two ways: **live**, right after the run starts, following it to its end; and **finished**, on a run that
-has ended, replaying its whole event log (two events per child and the progress snapshots). Each time from navigation until
+has ended, which the page reads from its final snapshots and retries (below). Each time from navigation until
 the outcome is on the page; the page must then show ${n} completed children and ${n} rows, without page errors.
 A script installed before the page's own asks for an animation frame every frame and records the browser's long tasks
 (over 50 ms): the frame rate is what the main thread allowed, the longest task how long the page could not answer input.

@@ -58,13 +58,18 @@ function onInfo(step, info) {
   }
   let running = 0;
   for (const s of steps) if (s.info) running += s.info.running;
+  addSample(t, running);
+  state.dirty = true;
+}
+
+/** One point of the concurrency curve: a later time adds one, the same time replaces it, an earlier one is ignored. */
+function addSample(t, running) {
   const last = samples.t.length - 1;
   if (last >= 0 && samples.t[last] === t) samples.running[last] = running;
   else if (last < 0 || t > samples.t[last]) {
     samples.t.push(t);
     samples.running.push(running);
   }
-  state.dirty = true;
 }
 
 function onChild(type, data) {
@@ -140,15 +145,7 @@ function samplesFromRows() {
   samples.t.length = 0;
   samples.running.length = 0;
   let running = 0;
-  for (const [t, delta] of points) {
-    running += delta;
-    const last = samples.t.length - 1;
-    if (last >= 0 && samples.t[last] === t) samples.running[last] = running;
-    else {
-      samples.t.push(t);
-      samples.running.push(running);
-    }
-  }
+  for (const [t, delta] of points) addSample(t, (running += delta));
 }
 
 function showOutcome(status, value) {
