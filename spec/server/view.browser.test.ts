@@ -155,6 +155,9 @@ describe.runIf(present)("the live run page (GET /runs/<id>/view) in chromium", (
     await page.waitForSelector("html[data-outcome]", { timeout: 60_000 });
     expect(await page.textContent("#outcome-title"), (await page.textContent("#outcome"))!).toBe("Result");
     expect(await counter(page, "completed")).toBe(10_000);
+    // Counts are grouped by thousands (by hand, not Intl) in the counters and the rows note.
+    expect(await page.textContent("#c-completed")).toBe("10,000");
+    expect(await page.textContent("#rows-note")).toContain("(10,000 rows");
     expect(await page.getAttribute("#timeline", "data-rows")).toBe("10000");
     // Rows are drawn on one canvas, never a DOM node per child or per event.
     expect(await page.evaluate<number>('document.getElementsByTagName("*").length')).toBeLessThan(100);
